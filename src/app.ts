@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { GrammyError, webhookCallback, type Bot } from 'grammy';
+import packageJson from '../package.json' with { type: 'json' };
+import { createApiMonitor } from './bot/api-monitor.ts';
+import type { BotContext } from './bot/context.ts';
+import { createBot, registerCommands } from './bot/index.ts';
+import { secretsOf, type Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { startHttpServer, type HttpServer } from './http/server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { HealthService } from './services/health.ts';
+import { StatusService } from './services/status.ts';
+import { ProcessedUpdates } from './services/updates.ts';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  bot: Bot<BotContext>;
+  http: HttpServer;
+  /** Stops taking updates, lets running handlers finish, closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A failure at start-up that the rider can fix; main prints `message` alone. */
+export class StartupError extends Error {}
+
+/** grammY does not export its package.json; read it next to its entry point. */
+function installedVersion(pkg: string): string {
+  try {
+    const entry = createRequire(import.meta.url).resolve(pkg);
+    const manifest = path.join(entry.slice(0, entry.lastIndexOf(`node_modules${path.sep}${pkg}`)), 'node_modules', pkg, 'package.json');
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Composition root: config -> logger -> database -> services -> bot -> http. */
+export async function startApp(config: Config, options: { logDestination?: NodeJS.WritableStream } = {}): Promise<App> {
+  const startedAt = new Date();
+  const logger = createLogger({
+    level: config.log.level,
+    pretty: config.log.pretty,
+    secrets: secretsOf(config),
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+
+  await mkdir(path.resolve(config.dataDir), { recursive: true }).catch((error: unknown) => {
+    throw new StartupError(`Cannot create the data folder ${path.resolve(config.dataDir)} (${(error as Error).message}): check DATA_DIR and its permissions.`);
+  });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }).catch((error: unknown) => {
+    logger.error({ err: error }, 'database failed to open');
+    const where = config.databaseUrl ? 'the PostgreSQL database in DATABASE_URL' : `the embedded database in ${path.resolve(config.dataDir)}`;
+    throw new StartupError(`Cannot open ${where}: ${(error as Error).message}`);
+  });
+  logger.info({ kind: database.kind, location: database.location }, 'database ready');
+
+  const updates = new ProcessedUpdates(database.db);
+  await updates.prune();
+  const monitor = createApiMonitor();
+  const status = new StatusService({ config, database, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
+  const health = new HealthService({ config, database, telegram: monitor.state });
+  const bot = createBot({ config, logger, updates, status, transformers: [monitor.transformer] });
+
+  const webhook = config.webhook ? webhookRoute(bot, config.webhook, config.telegram.token) : undefined;
+  let http: HttpServer | undefined;
+  try {
+    // up before Telegram is reached, so /health can say what is wrong while we retry
+    http = await startHttpServer({ host: config.health.host, port: config.health.port, health, logger, ...(webhook ? { webhook } : {}) });
+    logger.info({ port: http.port }, 'health endpoint listening');
+    await initBot(bot, logger);
+    const chatId = config.telegram.chatId;
+    if (chatId === undefined) {
+      logger.warn('TELEGRAM_CHAT_ID is not set: pairing mode. Send /start to the bot in a private chat to learn your chat id.');
+    } else {
+      await registerCommands(bot, chatId).catch((error: unknown) => logger.warn({ err: error }, 'could not set the command menu'));
+    }
+  } catch (error) {
+    await http?.close();
+    await database.close();
+    throw error;
+  }
+
+  let polling: Promise<void> | undefined;
+  if (config.webhook && webhook) {
+    await bot.api.setWebhook(config.webhook.url, { secret_token: webhook.secret });
+    logger.info({ mode: 'webhook' }, 'receiving updates');
+  } else {
+    polling = bot.start({
+      drop_pending_updates: false,
+      onStart: () => logger.info({ mode: 'polling', startup_ms: Date.now() - startedAt.getTime() }, 'receiving updates'),
+    });
+    polling.catch((error: unknown) => logger.fatal({ err: error }, 'polling stopped'));
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down');
+      if (polling) {
+        await bot.stop().catch((error: unknown) => logger.warn({ err: error }, 'could not confirm the last update'));
+        // running handlers finish before the database closes
+        await polling.catch(() => undefined);
+      }
+      await http?.close();
+      await database.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { config, logger, database, bot, http: http as HttpServer, stop };
+}
+
+/** getMe, retried while Telegram is unreachable; a refused token stops start-up. */
+async function initBot(bot: Bot<BotContext>, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await bot.init();
+      logger.info({ username: bot.botInfo.username }, 'connected to Telegram');
+      return;
+    } catch (error) {
+      if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+        throw new StartupError('Telegram refused the bot token (401 Unauthorized): copy TELEGRAM_BOT_TOKEN again from @BotFather.');
+      }
+      const waitS = Math.min(60, 3 * 2 ** attempt);
+      logger.warn({ err: error, retry_in_s: waitS }, 'Telegram is not reachable yet');
+      await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
+    }
+  }
+}
+
+function webhookRoute(bot: Bot<BotContext>, webhook: NonNullable<Config['webhook']>, token: string) {
+  // A stable secret when none is configured: derived from the token, never logged.
+  const secret = webhook.secret ?? createHash('sha256').update(`webhook:${token}`).digest('hex').slice(0, 48);
+  return {
+    path: new URL(webhook.url).pathname,
+    secret,
+    handler: webhookCallback(bot, 'http', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 50_000 }),
+  };
+}

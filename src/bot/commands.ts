@@ -1,0 +1,11 @@
+/**
+ * Every command the bot answers, in the order /help lists them. The same table
+ * feeds setMyCommands, so the Telegram menu and /help never disagree.
+ */
+export const COMMANDS = [
+  { command: 'start', description: 'Greeting and what is set up' },
+  { command: 'help', description: 'Every command and what it does' },
+  { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
+] as const;
+
+export type CommandName = (typeof COMMANDS)[number]['command'];

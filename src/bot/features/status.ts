@@ -1,0 +1,41 @@
+import { Composer } from 'grammy';
+import type { AppStatus, StatusService } from '../../services/status.ts';
+import type { BotContext } from '../context.ts';
+import { formatDateTime, formatDuration } from '../format.ts';
+import { html, joinHtml, type Html } from '../html.ts';
+
+export function formatStatus(status: AppStatus, timeZone: string, now: Date): Html {
+  const db =
+    status.database.kind === 'pglite'
+      ? html`embedded PGlite (PostgreSQL ${status.database.serverVersion}) in ${status.database.location}`
+      : html`PostgreSQL ${status.database.serverVersion} at ${status.database.location}`;
+  const sources = status.sources.map((s) => html`${s.configured ? '✅' : '▫️'} ${s.label}${s.configured ? '' : ' (off)'}`);
+  const coach = status.coach.kind === 'ai' ? html`AI, ${status.coach.model}` : html`built-in (no AI key)`;
+  const sync = status.lastSync
+    ? html`${status.lastSync.source} ${status.lastSync.status} at ${formatDateTime(status.lastSync.at, timeZone)}, ${status.lastSync.activitiesSynced} new${
+        status.lastSync.errorMessage ? html` — ${status.lastSync.errorMessage}` : ''
+      }`
+    : html`never`;
+  return joinHtml([
+    html`<b>Status</b>`,
+    html`Version: ${status.version} (Node ${status.nodeVersion}, grammY ${status.grammyVersion})`,
+    html`Database: ${db}`,
+    html`Data folder: <code>${status.dataDir}</code>`,
+    html`Telegram: ${status.mode === 'webhook' ? 'webhook' : 'long polling'}, up ${formatDuration((now.getTime() - status.startedAt.getTime()) / 1000)}`,
+    html`Coach: ${coach}`,
+    html`Rides from:`,
+    ...sources,
+    html`Last sync: ${sync}`,
+    html`Time zone: ${timeZone}`,
+  ]);
+}
+
+export function statusFeature(status: StatusService, timeZone: string): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('status', async (ctx) => {
+    await ctx.replyWithChatAction('typing');
+    const report = await status.collect();
+    await ctx.reply(formatStatus(report, timeZone, new Date()).value, { parse_mode: 'HTML' });
+  });
+  return feature;
+}

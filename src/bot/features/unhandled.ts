@@ -1,0 +1,17 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.ts';
+
+/** Last in the chain: whatever no feature took gets a pointer, never silence. */
+export function unhandledFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.on('callback_query', async (ctx) => {
+    await ctx.answerCallbackQuery({ text: 'This button no longer does anything.' });
+  });
+  feature.on('message:text', async (ctx) => {
+    await ctx.reply("I didn't understand that. /help lists what I can do.");
+  });
+  feature.on('message', async (ctx) => {
+    await ctx.reply("I can't do anything with that yet. /help lists what I can do.");
+  });
+  return feature;
+}

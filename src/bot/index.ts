@@ -1,0 +1,86 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, Composer, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { StatusService } from '../services/status.ts';
+import type { ProcessedUpdates } from '../services/updates.ts';
+import { COMMANDS } from './commands.ts';
+import type { BotContext } from './context.ts';
+import { answerError } from './errors.ts';
+import { helpFeature } from './features/help.ts';
+import { pairingFeature } from './features/pairing.ts';
+import { startFeature } from './features/start.ts';
+import { statusFeature } from './features/status.ts';
+import { unhandledFeature } from './features/unhandled.ts';
+import { oncePerUpdate } from './middlewares/once-per-update.ts';
+import { ownerGuard } from './middlewares/owner-guard.ts';
+
+export interface BotDeps {
+  config: Config;
+  logger: Logger;
+  updates: ProcessedUpdates;
+  status: StatusService;
+  /** Extra API transformers (e.g. the reachability monitor for /health). */
+  transformers?: Transformer[];
+  /** Skips the getMe call at start-up when already known. */
+  botInfo?: UserFromGetMe;
+}
+
+/**
+ * Middleware order (each line runs before the next):
+ *   1. owner guard    — any other chat is dropped here, before anything else runs
+ *   2. update logger  — ctx.logger = logger.child({ update_id })
+ *   3. error boundary — DB failures while checking the update id get a sentence too
+ *   4. once per update — skip updates handled before a crash, record finished ones
+ *   5. error boundary — a failing feature is answered, and the update still recorded
+ *   6. features       — one composer each
+ *   7. unhandled      — anything left gets a pointer to /help
+ * Without TELEGRAM_CHAT_ID only pairing (/start in a private chat) is served.
+ */
+export function createBot(deps: BotDeps): Bot<BotContext> {
+  const { config, logger } = deps;
+  const bot = new Bot<BotContext>(config.telegram.token, {
+    client: { apiRoot: config.telegram.apiRoot },
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+  });
+  // the last installed runs first: auto-retry wraps the monitor, which sees every attempt
+  for (const transformer of deps.transformers ?? []) bot.api.config.use(transformer);
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  const ownerChatId = config.telegram.chatId;
+  if (ownerChatId === undefined) {
+    bot.use(attachLogger(logger));
+    bot.errorBoundary(answerError, pairingFeature());
+  } else {
+    bot.use(ownerGuard(ownerChatId, logger));
+    bot.use(attachLogger(logger));
+    const features = new Composer<BotContext>();
+    features.errorBoundary(
+      answerError,
+      startFeature(config),
+      helpFeature(),
+      statusFeature(deps.status, config.timeZone),
+      unhandledFeature(),
+    );
+    bot.errorBoundary(answerError, oncePerUpdate(deps.updates), features);
+  }
+
+  bot.catch((err) => logger.error({ err: err.error, update_id: err.ctx.update.update_id }, 'unhandled bot error'));
+  return bot;
+}
+
+function attachLogger(logger: Logger) {
+  return async (ctx: BotContext, next: () => Promise<void>) => {
+    ctx.logger = logger.child({ update_id: ctx.update.update_id });
+    await next();
+  };
+}
+
+/** The Telegram menu shows the same commands as /help, only in the owner's chat. */
+export async function registerCommands(bot: Bot<BotContext>, ownerChatId: number): Promise<void> {
+  await bot.api.setMyCommands(
+    COMMANDS.map(({ command, description }) => ({ command, description })),
+    { scope: { type: 'chat', chat_id: ownerChatId } },
+  );
+}

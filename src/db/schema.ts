@@ -1,0 +1,212 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Everything the coach keeps. Every external id has a unique constraint so a
+ * re-delivered update, a re-synced activity or a re-sent file is harmless.
+ * Units are in column names; snake_case in the database.
+ */
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Telegram update ids we finished handling (getUpdates is at-least-once). */
+export const processedUpdates = pgTable('processed_updates', {
+  updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
+  processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The one rider this installation serves. A single row (id = 1). */
+export const riderProfile = pgTable(
+  'rider_profile',
+  {
+    id: integer('id').primaryKey().default(1),
+    ftpW: integer('ftp_w'),
+    riderKg: real('rider_kg'),
+    bikeKg: real('bike_kg'),
+    maxHrBpm: integer('max_hr_bpm'),
+    restHrBpm: integer('rest_hr_bpm'),
+    lthrBpm: integer('lthr_bpm'),
+    chainrings: jsonb('chainrings').$type<number[]>(),
+    cogs: jsonb('cogs').$type<number[]>(),
+    wheelCircumferenceM: real('wheel_circumference_m'),
+    cadenceFloorRpm: integer('cadence_floor_rpm'),
+    timeZone: text('time_zone'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('rider_profile_single_row', sql`${t.id} = 1`)],
+);
+
+export const routes = pgTable('routes', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  contentSha256: text('content_sha256').notNull().unique(),
+  gpxFilePath: text('gpx_file_path').notNull(),
+  sourceFileName: text('source_file_name'),
+  points: integer('points').notNull(),
+  distanceM: doublePrecision('distance_m').notNull(),
+  ascentM: doublePrecision('ascent_m'),
+  descentM: doublePrecision('descent_m'),
+  minElevationM: doublePrecision('min_elevation_m'),
+  maxElevationM: doublePrecision('max_elevation_m'),
+  estTimeS: integer('est_time_s'),
+  analysis: jsonb('analysis').$type<Record<string, unknown>>(),
+  createdAt: createdAt(),
+});
+
+export const sections = pgTable(
+  'sections',
+  {
+    id: serial('id').primaryKey(),
+    routeId: integer('route_id')
+      .notNull()
+      .references(() => routes.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    category: text('category'),
+    gpxFilePath: text('gpx_file_path').notNull(),
+    startM: doublePrecision('start_m').notNull(),
+    endM: doublePrecision('end_m').notNull(),
+    distanceM: doublePrecision('distance_m').notNull(),
+    ascentM: doublePrecision('ascent_m'),
+    gradeAvg: doublePrecision('grade_avg'),
+    gradeMax: doublePrecision('grade_max'),
+    minGear: text('min_gear'),
+    estTimeMinutes: doublePrecision('est_time_minutes'),
+  },
+  (t) => [uniqueIndex('sections_route_seq').on(t.routeId, t.seq)],
+);
+
+export type RuleSet = Record<string, unknown>;
+
+export const rules = pgTable('rules', {
+  id: serial('id').primaryKey(),
+  version: integer('version').notNull().unique(),
+  parentRuleId: integer('parent_rule_id').references((): AnyPgColumn => rules.id),
+  rules: jsonb('rules').$type<RuleSet>().notNull(),
+  sourceText: text('source_text'),
+  createdAt: createdAt(),
+});
+
+export const plans = pgTable('plans', {
+  id: serial('id').primaryKey(),
+  version: integer('version').notNull().unique(),
+  parentPlanId: integer('parent_plan_id').references((): AnyPgColumn => plans.id),
+  plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
+  reason: text('reason'),
+  createdAt: createdAt(),
+});
+
+export const workouts = pgTable(
+  'workouts',
+  {
+    id: serial('id').primaryKey(),
+    /** 'garmin' | 'intervals' | 'upload' */
+    source: text('source').notNull(),
+    /** The source's own id; for uploads the file's SHA-256. */
+    sourceActivityId: text('source_activity_id').notNull(),
+    type: text('type').notNull(),
+    name: text('name'),
+    startTime: timestamp('start_time', { withTimezone: true }).notNull(),
+    durationS: integer('duration_s'),
+    movingS: integer('moving_s'),
+    distanceM: doublePrecision('distance_m'),
+    avgHr: integer('avg_hr'),
+    maxHr: integer('max_hr'),
+    avgPowerW: integer('avg_power_w'),
+    maxPowerW: integer('max_power_w'),
+    avgCadence: integer('avg_cadence'),
+    elevationGainM: doublePrecision('elevation_gain_m'),
+    npW: doublePrecision('np_w'),
+    tss: doublePrecision('tss'),
+    metrics: jsonb('metrics').$type<Record<string, unknown>>(),
+    /** 1 Hz streams, compactly encoded, so charts and re-analysis never need the file again. */
+    streams: bytea('streams'),
+    filePath: text('file_path'),
+    /** 'pending' | 'analysing' | 'done' | 'failed' | 'skipped' */
+    analysisStatus: text('analysis_status').notNull().default('pending'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('workouts_source_activity').on(t.source, t.sourceActivityId),
+    index('workouts_start_time').on(t.startTime),
+    index('workouts_analysis_status').on(t.analysisStatus),
+  ],
+);
+
+export const analyses = pgTable('analyses', {
+  id: serial('id').primaryKey(),
+  workoutId: integer('workout_id')
+    .notNull()
+    .unique()
+    .references(() => workouts.id, { onDelete: 'cascade' }),
+  feedback: jsonb('feedback').$type<Record<string, unknown>>().notNull(),
+  suggestions: jsonb('suggestions').$type<Record<string, unknown>>(),
+  /** null while waiting for the rider's tap */
+  approved: boolean('approved'),
+  decisionTime: timestamp('decision_time', { withTimezone: true }),
+  rejectReason: text('reject_reason'),
+  resultingPlanId: integer('resulting_plan_id').references(() => plans.id),
+  model: text('model'),
+  promptId: integer('prompt_id').references(() => prompts.id),
+  telegramMessageId: integer('telegram_message_id'),
+  createdAt: createdAt(),
+});
+
+export const prompts = pgTable(
+  'prompts',
+  {
+    id: serial('id').primaryKey(),
+    actionType: text('action_type').notNull(),
+    model: text('model'),
+    promptText: text('prompt_text').notNull(),
+    version: integer('version').notNull(),
+    active: boolean('active').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('prompts_action_version').on(t.actionType, t.version),
+    uniqueIndex('prompts_one_active').on(t.actionType).where(sql`${t.active}`),
+  ],
+);
+
+export const syncLog = pgTable(
+  'sync_log',
+  {
+    id: serial('id').primaryKey(),
+    source: text('source').notNull(),
+    /** 'running' | 'ok' | 'failed' */
+    status: text('status').notNull(),
+    activitiesSynced: integer('activities_synced').notNull().default(0),
+    errorMessage: text('error_message'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSyncTime: timestamp('last_sync_time', { withTimezone: true }),
+  },
+  (t) => [index('sync_log_source_started').on(t.source, t.startedAt)],
+);
+
+/** Per-source state that must survive restarts: login cooldowns, last success. */
+export const sourceState = pgTable('source_state', {
+  source: text('source').primaryKey(),
+  cooldownUntil: timestamp('cooldown_until', { withTimezone: true }),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  lastOkAt: timestamp('last_ok_at', { withTimezone: true }),
+  lastError: text('last_error'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

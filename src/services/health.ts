@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { sourceState } from '../db/schema.ts';
+import type { TelegramReachability } from '../bot/api-monitor.ts';
+import { describeSources } from './status.ts';
+
+export interface CheckResult {
+  ok: boolean;
+  detail?: string;
+  [extra: string]: unknown;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'failing';
+  failing: string[];
+  checks: { database: CheckResult; storage: CheckResult; telegram: CheckResult };
+  /** Informational: a source in cooldown is Garmin's problem, not a reason to restart us. */
+  sources: Record<string, { configured: boolean; state: 'off' | 'ok' | 'cooldown' | 'failing' | 'unknown'; detail?: string }>;
+}
+
+const CHECK_TIMEOUT_MS = 3_000;
+
+async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class HealthService {
+  constructor(
+    private readonly deps: { config: Config; database: Database; telegram: () => TelegramReachability },
+  ) {}
+
+  async report(): Promise<HealthReport> {
+    const [database, storage, sources] = await Promise.all([this.database(), this.storage(), this.sources()]);
+    const telegram = this.telegram();
+    const checks = { database, storage, telegram };
+    const failing = Object.entries(checks)
+      .filter(([, result]) => !result.ok)
+      .map(([name]) => name);
+    return { status: failing.length === 0 ? 'ok' : 'failing', failing, checks, sources };
+  }
+
+  private async database(): Promise<CheckResult> {
+    const { database } = this.deps;
+    try {
+      await withTimeout(database.ping(), 'the database');
+      return { ok: true, kind: database.kind };
+    } catch (error) {
+      return { ok: false, kind: database.kind, detail: describe(error) };
+    }
+  }
+
+  private async storage(): Promise<CheckResult> {
+    const dir = path.resolve(this.deps.config.dataDir);
+    const probe = path.join(dir, `.health-${randomBytes(4).toString('hex')}`);
+    try {
+      await withTimeout(
+        (async () => {
+          await mkdir(dir, { recursive: true });
+          await writeFile(probe, 'ok');
+          await unlink(probe);
+        })(),
+        'the data folder',
+      );
+      return { ok: true, data_dir: dir };
+    } catch (error) {
+      return { ok: false, data_dir: dir, detail: describe(error) };
+    }
+  }
+
+  private telegram(): CheckResult {
+    const state = this.deps.telegram();
+    return {
+      ok: state.reachable,
+      last_ok_at: state.lastOkAt?.toISOString() ?? null,
+      ...(state.lastError
+        ? { last_error_at: state.lastError.at.toISOString(), detail: `${state.lastError.method}: ${state.lastError.description}` }
+        : {}),
+    };
+  }
+
+  private async sources(): Promise<HealthReport['sources']> {
+    const rows = await this.deps.database.db
+      .select()
+      .from(sourceState)
+      .catch(() => undefined);
+    const now = Date.now();
+    const result: HealthReport['sources'] = {};
+    for (const source of describeSources(this.deps.config)) {
+      if (!source.configured) {
+        result[source.id] = { configured: false, state: 'off' };
+        continue;
+      }
+      const row = rows?.find((r) => r.source === source.id);
+      if (!rows) result[source.id] = { configured: true, state: 'unknown' };
+      else if (row?.cooldownUntil && row.cooldownUntil.getTime() > now)
+        result[source.id] = { configured: true, state: 'cooldown', detail: `paused until ${row.cooldownUntil.toISOString()}` };
+      else if (row?.lastError && row.consecutiveFailures > 0)
+        result[source.id] = { configured: true, state: 'failing', detail: row.lastError };
+      else result[source.id] = { configured: true, state: 'ok' };
+    }
+    return result;
+  }
+}
