@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.ts';
+import { workouts } from '../../src/db/schema.ts';
+import { ProcessedUpdates } from '../../src/services/updates.ts';
+import { createTestStorage, type TestStorage } from '../support/database.ts';
+
+let storage: TestStorage;
+let database: Database;
+
+beforeAll(async () => {
+  storage = await createTestStorage();
+  database = await openDatabase({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir });
+});
+
+afterAll(async () => {
+  await database?.close();
+  await storage?.cleanup();
+});
+
+async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await database.db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+describe(`database (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  it('applies the migrations: every table exists', async () => {
+    const tables = await rows<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining([
+        'analyses', 'plans', 'processed_updates', 'prompts', 'rider_profile', 'routes', 'rules', 'sections', 'source_state', 'sync_log', 'workouts',
+      ]),
+    );
+  });
+
+  it('runs with fsync on (PGlite defaults to off)', async () => {
+    const [row] = await rows<{ fsync: string }>(sql`show fsync`);
+    expect(row?.fsync).toBe('on');
+  });
+
+  it('re-opening an existing database re-applies nothing', async () => {
+    await database.close();
+    database = await openDatabase({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir });
+    const applied = await rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(applied[0]?.n).toBe(1);
+  });
+
+  it('rejects a second workout with the same source id (unique natural key)', async () => {
+    const ride = { source: 'garmin', sourceActivityId: '42', type: 'cycling', startTime: new Date('2026-06-01T07:00:00Z') };
+    await database.db.insert(workouts).values(ride);
+    await expect(database.db.insert(workouts).values(ride)).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: '23505' }),
+    });
+    const inserted = await database.db.insert(workouts).values(ride).onConflictDoNothing().returning();
+    expect(inserted).toHaveLength(0);
+  });
+
+  it('allows one rider profile row only', async () => {
+    await database.db.execute(sql`insert into rider_profile (id, ftp_w) values (1, 250)`);
+    await expect(database.db.execute(sql`insert into rider_profile (id, ftp_w) values (2, 260)`)).rejects.toBeTruthy();
+  });
+
+  it('records handled updates once and prunes old ones', async () => {
+    const updates = new ProcessedUpdates(database.db);
+    expect(await updates.wasHandled(900)).toBe(false);
+    await updates.markHandled(900);
+    await updates.markHandled(900);
+    expect(await updates.wasHandled(900)).toBe(true);
+    await database.db.execute(sql`update processed_updates set processed_at = now() - interval '8 days' where update_id = 900`);
+    await updates.prune();
+    expect(await updates.wasHandled(900)).toBe(false);
+  });
+});
