@@ -79,7 +79,7 @@ const P_TRK = 1;
 const P_RTE = 2;
 const P_WPT = 3;
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 16; // 64 KiB: decoding in large pieces was 4x slower (measured)
 
 export function parseGpx(input: Uint8Array | string, limits?: { maxPoints?: number }): ParsedGpx {
   const maxPoints = limits?.maxPoints ?? DEFAULT_MAX_POINTS;

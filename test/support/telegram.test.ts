@@ -97,7 +97,8 @@ describe('getUpdates long polling', () => {
 
   it('terminates the older of two concurrent polls with 409', async () => {
     const older = api('getUpdates', { timeout: 10 });
-    await tg.waitForPoll(() => tg.updates.polling);
+    await tg.waitForPoll();
+    expect(tg.updates.polling).toBe(true);
     const newer = await api('getUpdates', { timeout: 0 });
     expect(newer.status).toBe(200);
     expect(await older).toEqual({

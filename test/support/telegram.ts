@@ -437,11 +437,13 @@ export class TelegramDouble {
     const timeout = Math.max(0, num(p.timeout, 0));
     this.polls.push({ offset, limit, timeout, at: Date.now(), callIndex: call.index });
     call.state = 'polling';
-    this.changed();
 
     const batch = () => clone(this.queue.slice(0, limit));
-    if (this.queue.length > 0 || timeout === 0) return batch();
-    return new Promise<Update[]>((resolve, reject) => {
+    if (this.queue.length > 0 || timeout === 0) {
+      this.changed();
+      return batch();
+    }
+    const held = new Promise<Update[]>((resolve, reject) => {
       const finish = (result: Update[] | TgError) => {
         clearTimeout(timer);
         this.watchers.delete(onChange);
@@ -458,6 +460,8 @@ export class TelegramDouble {
       this.watchers.add(onChange);
       this.poll = me;
     });
+    this.changed(); // after registering, so waiters see `updates.polling`
+    return held;
   }
 
   private async deliverWebhook(): Promise<void> {
