@@ -21,7 +21,8 @@ export interface App {
   logger: Logger;
   database: Database;
   bot: Bot<BotContext>;
-  http: HttpServer;
+  /** undefined when the health port was taken (polling mode keeps serving). */
+  http: HttpServer | undefined;
   /** Stops taking updates, lets running handlers finish, closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -71,8 +72,15 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
   let http: HttpServer | undefined;
   try {
     // up before Telegram is reached, so /health can say what is wrong while we retry
-    http = await startHttpServer({ host: config.health.host, port: config.health.port, health, logger, ...(webhook ? { webhook } : {}) });
-    logger.info({ port: http.port }, 'health endpoint listening');
+    http = await startHttpServer({ host: config.health.host, port: config.health.port, health, logger, ...(webhook ? { webhook } : {}) }).catch(
+      (error: unknown) => {
+        // the rider still gets a working bot in polling mode; the log says how to fix it
+        if (webhook) throw new StartupError(`Cannot listen on HEALTH_PORT ${config.health.port} for the webhook: ${(error as Error).message}`);
+        logger.error({ err: error }, `/health is off: cannot listen on port ${config.health.port}; set HEALTH_PORT to a free port`);
+        return undefined;
+      },
+    );
+    if (http) logger.info({ port: http.port }, 'health endpoint listening');
     await initBot(bot, logger);
     const chatId = config.telegram.chatId;
     if (chatId === undefined) {
@@ -114,7 +122,7 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
     return stopping;
   };
 
-  return { config, logger, database, bot, http: http as HttpServer, stop };
+  return { config, logger, database, bot, http, stop };
 }
 
 /** getMe, retried while Telegram is unreachable; a refused token stops start-up. */

@@ -46,7 +46,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   });
   // the last installed runs first: auto-retry wraps the monitor, which sees every attempt
   for (const transformer of deps.transformers ?? []) bot.api.config.use(transformer);
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // 429 and 5xx are retried; network errors are not (auto-retry would retry them
+  // forever and block the sequential update loop): the error boundary reports them
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
 
   const ownerChatId = config.telegram.chatId;
   if (ownerChatId === undefined) {

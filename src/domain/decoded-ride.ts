@@ -55,6 +55,8 @@ export interface DecodedRide {
   notes: string[];
   deviceSummary?: DeviceSummary;
   device?: RideDevice;
+  /** FIT only: which decoder read the records (the SDK, or the compressed-timestamp fallback). */
+  decodedWith?: '@garmin/fitsdk' | 'fit-file-parser';
   name?: string;
 }
 

@@ -43,6 +43,7 @@ export function decodeFit(bytes: Uint8Array): DecodedRide {
     );
   }
   const notes: string[] = [];
+  let decodedWith: DecodedRide['decodedWith'] = '@garmin/fitsdk';
   let content = readWithSdk(bytes);
   if (content.records.length === 0) {
     // The SDK stops at the first compressed-timestamp record header: retry.
@@ -50,6 +51,9 @@ export function decodeFit(bytes: Uint8Array): DecodedRide {
     if (fallback && fallback.records.length > 0) {
       notes.push('Decoded with the fallback FIT reader (the file uses compressed timestamps).');
       content = fallback;
+      decodedWith = 'fit-file-parser';
+    } else if (fallback) {
+      content.errors.push(...fallback.errors);
     }
   }
   if (content.fileType !== undefined && content.fileType !== 'activity') {
@@ -114,6 +118,7 @@ export function decodeFit(bytes: Uint8Array): DecodedRide {
     notes,
     ...(content.session ? { deviceSummary: content.session.summary } : {}),
     ...(content.device ? { device: content.device } : {}),
+    decodedWith,
   };
 }
 
@@ -275,14 +280,18 @@ function readWithFitFileParser(bytes: Uint8Array): FitContent | undefined {
   let parsed: ParsedFit | undefined;
   let failure: string | undefined;
   const copy = bytes.slice().buffer; // the parser wants a plain ArrayBuffer
-  // parse() calls back synchronously; force skips CRC checks (the SDK already judged those).
-  new FitParser({ force: true, mode: 'list', speedUnit: 'm/s', lengthUnit: 'm', temperatureUnit: 'celsius' }).parse(
-    copy,
-    (error, data) => {
-      failure = error;
-      parsed = data;
-    },
-  );
+  try {
+    // parse() calls back synchronously; force skips CRC checks (the SDK already judged those).
+    new FitParser({ force: true, mode: 'list', speedUnit: 'm/s', lengthUnit: 'm', temperatureUnit: 'celsius' }).parse(
+      copy,
+      (error, data) => {
+        failure = error;
+        parsed = data;
+      },
+    );
+  } catch (error) {
+    failure = `fit-file-parser: ${error instanceof Error ? error.message : String(error)}`;
+  }
   if (!parsed) return failure ? { records: [], sessionCount: 0, timerEvents: [], errors: [failure] } : undefined;
   const data = parsed as unknown as Loose;
   const list = (key: string): Loose[] => (Array.isArray(data[key]) ? (data[key] as Loose[]) : []);

@@ -1,0 +1,175 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/bot/commands.ts';
+import { startHarness, OWNER_ID, STRANGER_ID, type Harness } from '../support/app.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Row counts of every table: what "writes nothing" is checked against. */
+async function tableCounts(): Promise<Record<string, number>> {
+  const result = await h.app.database.db.execute(sql`
+    select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
+  const counts: Record<string, number> = {};
+  for (const { table_name } of (result as unknown as { rows: { table_name: string }[] }).rows) {
+    const r = await h.app.database.db.execute(sql.raw(`select count(*)::int as n from "${table_name}"`));
+    counts[table_name] = (r as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  }
+  return counts;
+}
+
+describe('the bot in the owner chat', () => {
+  it('sets the command menu from the /help table, for the owner chat only', async () => {
+    const call = await h.tg.waitForCall('setMyCommands');
+    expect(call.params.commands).toEqual(COMMANDS.map(({ command, description }) => ({ command, description })));
+    expect(call.params.scope).toEqual({ type: 'chat', chat_id: OWNER_ID });
+  });
+
+  it('answers /start with a greeting and what is configured', async () => {
+    h.owner.send('/start');
+    const reply = await h.owner.nextReply();
+    expect(reply.text).toContain('Hi Ana!');
+    expect(reply.text).toContain('Garmin Connect: off');
+    expect(reply.text).toContain('built-in coach');
+  });
+
+  it('answers /help with every command', async () => {
+    h.owner.send('/help');
+    const reply = await h.owner.nextReply();
+    for (const { command, description } of COMMANDS) expect(reply.text).toContain(`/${command} — ${description}`);
+  });
+
+  it('answers /status with the database, data folder, versions and last sync', async () => {
+    h.owner.send('/status');
+    const reply = await h.owner.nextReply();
+    const kind = h.storage.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL';
+    expect(reply.text).toContain(kind);
+    expect(reply.text).toContain(h.storage.dataDir);
+    expect(reply.text).toMatch(/Version: 0\.1\.0 \(Node v20\.\d+\.\d+, grammY 1\.\d+\.\d+\)/);
+    expect(reply.text).toContain('Last sync: never');
+    expect(reply.text).toContain('Time zone: Europe/Ljubljana');
+  });
+
+  it('shows the last sync from sync_log in the rider time zone', async () => {
+    await h.app.database.db.execute(
+      sql`insert into sync_log (source, status, activities_synced, started_at, last_sync_time) values ('garmin', 'ok', 3, '2026-11-20T06:00:00Z', '2026-11-20T06:01:00Z')`,
+    );
+    h.owner.send('/status');
+    const reply = await h.owner.nextReply();
+    expect(reply.text).toContain('Last sync: garmin ok at 20 Nov 2026, 07:01, 3 new');
+    await h.app.database.db.execute(sql`delete from sync_log`);
+  });
+
+  it('points a stray message and an expired button at /help', async () => {
+    h.owner.send('what is my FTP?');
+    expect((await h.owner.nextReply()).text).toContain('/help');
+  });
+
+  it('keeps serving through a 429 with retry_after and a 502 from Telegram', async () => {
+    h.tg.fail('sendMessage', { status: 429, retryAfter: 1 });
+    h.tg.fail('sendMessage', { status: 502 });
+    h.owner.send('/help');
+    const reply = await h.owner.nextReply({ timeoutMs: 15_000 });
+    expect(reply.text).toContain('/status');
+  });
+
+  it('answers a failing handler with one sentence and a reference that is in the log', async () => {
+    await h.app.database.db.execute(sql`alter table sync_log rename to sync_log_away`);
+    try {
+      const updateId = h.owner.send('/status');
+      const reply = await h.owner.nextReply();
+      const ref = /reference ([0-9A-F]{6})/.exec(reply.text ?? '')?.[1];
+      expect(reply.text).toMatch(/^Sorry, something went wrong on my side/);
+      expect(ref).toBeDefined();
+      const logged = h.logs.entries().find((e) => e.ref === ref);
+      expect(logged).toMatchObject({ msg: 'handler failed', update_id: updateId, level: 50 });
+      // the failed update is still recorded, so a re-delivery does not fail again
+      await h.tg.waitForConfirmed(updateId);
+    } finally {
+      await h.app.database.db.execute(sql`alter table sync_log_away rename to sync_log`);
+    }
+  });
+});
+
+describe('a stranger', () => {
+  it('gets no reply to messages, commands, documents, edits or button presses, and nothing is written', async () => {
+    const before = await tableCounts();
+    const since = h.tg.mark();
+    const ids = [
+      h.stranger.send('/start'),
+      h.stranger.send('/status'),
+      h.stranger.send('hello?'),
+      h.stranger.sendDocument({ fileName: 'ride.fit', bytes: new Uint8Array([1, 2, 3]) }),
+      h.stranger.sendPhoto(Buffer.from('89504e470d0a1a0a', 'hex')),
+    ];
+    ids.push(h.stranger.editMessage(h.tg.update(ids[2]!)!.message!.message_id, 'edited'));
+    ids.push(
+      h.tg.injectUpdate({
+        callback_query: {
+          id: '99000001',
+          from: { id: STRANGER_ID, is_bot: false, first_name: 'Mallory' },
+          chat_instance: '-1',
+          data: 'approve:1',
+          message: { message_id: 1, date: 0, chat: { id: STRANGER_ID, type: 'private', first_name: 'Mallory' } },
+        },
+      } as never),
+    );
+    for (const id of ids) await h.tg.waitForConfirmed(id, 10_000);
+    // the owner is still served, after all of the above
+    const ownerUpdate = h.owner.send('/help');
+    await h.owner.nextReply();
+    await h.tg.waitForConfirmed(ownerUpdate);
+    const calls = h.tg.calls.slice(since).filter((c) => c.method !== 'getUpdates');
+    expect(calls.map((c) => [c.method, c.params.chat_id])).toEqual([['sendMessage', OWNER_ID]]);
+    const after = await tableCounts();
+    expect(after).toEqual({ ...before, processed_updates: before.processed_updates! + 1 });
+    expect(h.stranger.messages()).toEqual([]);
+  });
+});
+
+describe('/health', () => {
+  it('answers 200 with every part', async () => {
+    const res = await fetch(h.healthUrl);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.status).toBe('ok');
+    expect(body.checks.database).toMatchObject({ ok: true, kind: h.storage.kind });
+    expect(body.checks.storage).toMatchObject({ ok: true, data_dir: h.storage.dataDir });
+    expect(body.checks.telegram.ok).toBe(true);
+    expect(body.sources).toMatchObject({ garmin: { configured: false, state: 'off' }, files: { configured: true, state: 'ok' } });
+  });
+
+  it('answers 503 naming Telegram when the last poll failed, and recovers', async () => {
+    h.tg.fail('getUpdates', { status: 502 }, 1);
+    h.owner.send('/help'); // ends the current long poll, so the next one meets the fault
+    await h.owner.nextReply();
+    await h.tg.waitFor(() => h.tg.calls.find((c) => c.method === 'getUpdates' && c.response?.ok === false), 10_000, () => 'no failed poll');
+    const failing = await fetch(h.healthUrl);
+    expect(failing.status).toBe(503);
+    expect(await failing.json()).toMatchObject({ status: 'failing', failing: ['telegram'] });
+    // auto-retry polls again; once a poll succeeds, health is back
+    h.owner.send('/help');
+    await h.owner.nextReply({ timeoutMs: 15_000 });
+    expect((await fetch(h.healthUrl)).status).toBe(200);
+  });
+
+  it('says 404 for anything else', async () => {
+    expect((await fetch(h.healthUrl.replace('/health', '/nope'))).status).toBe(404);
+  });
+});
+
+describe('the log', () => {
+  it('carries the update id on every handled update and never the token', async () => {
+    const handled = h.logs.entries().filter((e) => e.update_id !== undefined);
+    expect(handled.length).toBeGreaterThan(0);
+    const secret = h.tg.token.split(':')[1]!;
+    expect(h.logs.text).not.toContain(secret);
+  });
+});

@@ -1,0 +1,54 @@
+import { startApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createTestStorage, type TestStorage } from './database.ts';
+import { LogCapture } from './logs.ts';
+import { TelegramDouble, type UserDriver } from './telegram.ts';
+
+export const OWNER_ID = 1001;
+export const STRANGER_ID = 2002;
+
+/** The whole app wired as in production, against the Telegram double and a test database. */
+export interface Harness {
+  tg: TelegramDouble;
+  app: App;
+  storage: TestStorage;
+  logs: LogCapture;
+  owner: UserDriver;
+  stranger: UserDriver;
+  healthUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const tg = await TelegramDouble.start({ token: '987654:AAH-harness-secret-token' });
+  const storage = await createTestStorage();
+  const logs = new LogCapture();
+  const config = loadConfig({
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_CHAT_ID: String(OWNER_ID),
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    DATA_DIR: storage.dataDir,
+    ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+    HEALTH_PORT: '0',
+    HEALTH_HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    TZ: 'Europe/Ljubljana',
+    ...env,
+  });
+  const app = await startApp(config, { logDestination: logs });
+  if (!config.webhook) await tg.waitForPoll(() => true, 20_000);
+  return {
+    tg,
+    app,
+    storage,
+    logs,
+    owner: tg.user({ id: OWNER_ID, firstName: 'Ana' }),
+    stranger: tg.user({ id: STRANGER_ID, firstName: 'Mallory' }),
+    healthUrl: `http://127.0.0.1:${app.http?.port}/health`,
+    close: async () => {
+      await app.stop();
+      await tg.stop();
+      await storage.cleanup();
+    },
+  };
+}
