@@ -1,0 +1,181 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BotProcess } from '../support/bot-process.ts';
+import { createTestStorage, type TestStorage } from '../support/database.ts';
+import { TelegramDouble } from '../support/telegram.ts';
+
+/**
+ * The bot as a separate process started exactly like `npm start`, so that kill
+ * signals, exit codes and what reaches stdout/stderr are the real thing.
+ */
+const OWNER = 1001;
+let tg: TelegramDouble;
+let storage: TestStorage;
+let cwd: string;
+const running: BotProcess[] = [];
+
+beforeEach(async () => {
+  tg = await TelegramDouble.start({ token: '555111:AAF-process-test-SECRET' });
+  storage = await createTestStorage();
+  cwd = await mkdtemp(path.join(os.tmpdir(), 'coach-cwd-'));
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.dispose()));
+  await tg.stop();
+  await storage.cleanup();
+  await rm(cwd, { recursive: true, force: true });
+});
+
+function envFor(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_CHAT_ID: String(OWNER),
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    DATA_DIR: storage.dataDir,
+    ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+    HEALTH_PORT: '0',
+    HEALTH_HOST: '127.0.0.1',
+    ...extra,
+  };
+}
+
+function start(env: Record<string, string>): BotProcess {
+  const bot = new BotProcess(env, cwd);
+  running.push(bot);
+  return bot;
+}
+
+async function startPolling(env = envFor()): Promise<BotProcess> {
+  const bot = start(env);
+  await bot.waitForLog((e) => e.msg === 'receiving updates', 60_000);
+  return bot;
+}
+
+describe('start-up', () => {
+  it('an invalid configuration stops it with one clear line, not a stack trace', async () => {
+    const bot = start({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_CHAT_ID: 'my-chat' });
+    expect((await bot.exited).code).toBe(1);
+    expect(bot.stderr.trim().split('\n')).toEqual([
+      'Configuration error: TELEGRAM_CHAT_ID must be a chat id (a whole number): start the bot without it and send /start to see yours',
+    ]);
+    expect(bot.stdout).toBe('');
+  });
+
+  it('a token Telegram refuses stops it with one clear line', async () => {
+    const bot = start(envFor({ TELEGRAM_BOT_TOKEN: '555111:wrong-token' }));
+    expect((await bot.exited).code).toBe(1);
+    expect(bot.stderr.trim()).toBe('Telegram refused the bot token (401 Unauthorized): copy TELEGRAM_BOT_TOKEN again from @BotFather.');
+  });
+
+  it('with only the token, chat id and API root it creates the embedded database and answers', async () => {
+    const bot = start({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: tg.apiRoot });
+    await bot.waitForLog((e) => e.msg === 'receiving updates', 60_000);
+    expect(await readdir(path.join(cwd, 'data', 'pgdata'))).toContain('PG_VERSION');
+    const owner = tg.user({ id: OWNER, firstName: 'Ana' });
+    for (const command of ['/start', '/help', '/status']) {
+      owner.send(command);
+      expect((await owner.nextReply({ timeoutMs: 10_000 })).text?.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('pairing mode (no TELEGRAM_CHAT_ID)', () => {
+  it('answers /start in any private chat with that chat id and nothing else', async () => {
+    const bot = await startPolling(envFor({ TELEGRAM_CHAT_ID: '' }));
+    expect(bot.logs().some((e) => String(e.msg).includes('pairing mode'))).toBe(true);
+    const someone = tg.user({ id: 4242, firstName: 'New' });
+    someone.send('/start');
+    expect((await someone.nextReply({ timeoutMs: 10_000 })).text).toContain('TELEGRAM_CHAT_ID=4242');
+    const ignored = someone.send('/status');
+    await tg.waitForConfirmed(ignored, 10_000);
+    expect(someone.messages()).toHaveLength(1);
+    expect(tg.calls.some((c) => c.method === 'setMyCommands')).toBe(false);
+  });
+});
+
+describe('crash recovery (getUpdates is at-least-once)', () => {
+  it('killed right after replying, before the next poll confirmed the update: no second reply after restart', async () => {
+    const first = await startPolling();
+    const owner = tg.user({ id: OWNER, firstName: 'Ana' });
+    const updateId = owner.send('/help');
+    // the poll that would confirm the update arrives: kill the bot before Telegram applies it
+    tg.intercept('getUpdates', (call) => {
+      if (Number(call.params.offset) > updateId) {
+        first.kill('SIGKILL');
+        return 'drop';
+      }
+    });
+    await owner.nextReply({ timeoutMs: 10_000 });
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(tg.updates.pending).toContain(updateId);
+
+    tg.intercept('getUpdates', () => undefined);
+    await startPolling();
+    await tg.waitForConfirmed(updateId, 20_000);
+    const next = owner.send('/start');
+    await tg.waitForConfirmed(next, 10_000);
+    const replies = owner.messages().map((m) => m.text ?? '');
+    expect(replies.filter((t) => t.startsWith('Commands'))).toHaveLength(1);
+    expect(replies.filter((t) => t.startsWith('Hi Ana'))).toHaveLength(1);
+  });
+
+  it('killed before replying: replies after restart', async () => {
+    const first = await startPolling();
+    const owner = tg.user({ id: OWNER, firstName: 'Ana' });
+    tg.intercept('sendMessage', () => {
+      first.kill('SIGKILL');
+      return 'drop';
+    });
+    const updateId = owner.send('/help');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(owner.messages()).toHaveLength(0);
+
+    tg.intercept('sendMessage', () => undefined);
+    await startPolling();
+    expect((await owner.nextReply({ timeoutMs: 20_000 })).text).toContain('Commands');
+    await tg.waitForConfirmed(updateId, 10_000);
+    expect(owner.messages()).toHaveLength(1);
+  });
+
+  it('SIGTERM lets the running handler finish, confirms the update and exits 0', async () => {
+    const bot = await startPolling();
+    const owner = tg.user({ id: OWNER, firstName: 'Ana' });
+    tg.intercept('sendChatAction', () => bot.kill('SIGTERM'));
+    const updateId = owner.send('/status');
+    expect((await owner.nextReply({ timeoutMs: 10_000 })).text).toContain('Status');
+    expect((await bot.exited).code).toBe(0);
+    expect(bot.logs().map((e) => e.msg)).toContain('stopped');
+    expect(tg.updates.pending).not.toContain(updateId);
+  });
+});
+
+describe('secrets', () => {
+  it('never reach the logs, even in network errors that carry the token in a URL', async () => {
+    const dbPassword = 'Db-Pass-77-secret';
+    const bot = await startPolling(
+      envFor({ LOG_LEVEL: 'debug', OPENROUTER_API_KEY: 'sk-or-v1-0123456789abcdef', GARMIN_USERNAME: 'ana@example.com', GARMIN_PASSWORD: 'Garmin-Pw-99' }),
+    );
+    const owner = tg.user({ id: OWNER, firstName: 'Ana' });
+    // every send dies mid-request: grammY's HttpError carries the request URL with the token
+    tg.intercept('sendMessage', () => 'drop');
+    owner.send('/help');
+    await bot.waitForLog((e) => e.msg === 'could not tell the rider about an error', 20_000);
+    tg.intercept('sendMessage', () => undefined);
+    bot.kill('SIGTERM');
+    await bot.exited;
+
+    // a database URL with a password that cannot connect
+    const failing = start(envFor({ DATABASE_URL: `postgres://coach:${dbPassword}@127.0.0.1:1/coach` }));
+    expect((await failing.exited).code).toBe(1);
+
+    const everything = bot.stdout + bot.stderr + failing.stdout + failing.stderr;
+    expect(everything).toContain('handler failed');
+    expect(everything).toContain('[redacted]');
+    for (const secret of ['AAF-process-test-SECRET', 'sk-or-v1-0123456789abcdef', 'Garmin-Pw-99', dbPassword]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+});
