@@ -127,6 +127,19 @@ describe('getUpdates long polling', () => {
     expect((await api('getUpdates')).status).toBe(200);
   });
 
+  it('lets a stranger send other update kinds (sticker, photo, edited_message)', async () => {
+    const eve = tg.user({ id: 666, firstName: 'Eve', username: 'eve' });
+    const hello = eve.send('hello');
+    eve.sendSticker();
+    eve.sendPhoto(PNG, 'look');
+    eve.editMessage(tg.update(hello)!.message!.message_id, 'edited');
+    const updates: Update[] = (await api('getUpdates')).body.result;
+    expect(updates.map((u) => Object.keys(u)[1])).toEqual(['message', 'message', 'message', 'edited_message']);
+    expect(updates[1]?.message?.sticker).toMatchObject({ type: 'regular', emoji: '👍' });
+    expect(updates[2]?.message).toMatchObject({ caption: 'look', photo: [{ width: 1, height: 1 }], from: { id: 666, username: 'eve' } });
+    expect(updates[3]?.edited_message).toMatchObject({ message_id: 1, text: 'edited', chat: { id: 666, type: 'private' } });
+  });
+
   it("intercept 'drop' kills the call unanswered and leaves the update unconfirmed", async () => {
     const id = ana.send('/start');
     await api('getUpdates');
@@ -269,7 +282,7 @@ describe('validation like Telegram', () => {
 
   it('accepts Telegram HTML and returns text and entities as a rider sees them', async () => {
     const html = '<b>bold <i>both</i></b> <a href="https://x.io/?a=1&amp;b=2">link</a> <pre><code class="language-ts">x &lt; 1</code></pre>' +
-      ' <span class="tg-spoiler">s</span> <blockquote expandable>q</blockquote> <u>u</u><s>s</s> &#128512;&quot;';
+      ' <span class="tg-spoiler">s</span> <blockquote expandable>q</blockquote> <u>u</u><s>s</s> &#128512;<i>&quot;</i>';
     const msg = await sendHtml(html);
     expect(msg.text).toBe('bold both link x < 1 s q us 😀"');
     expect(msg.entities).toEqual([
@@ -281,6 +294,7 @@ describe('validation like Telegram', () => {
       { type: 'expandable_blockquote', offset: 23, length: 1 },
       { type: 'underline', offset: 25, length: 1 },
       { type: 'strikethrough', offset: 26, length: 1 },
+      { type: 'italic', offset: 30, length: 1 }, // the emoji before it is 2 UTF-16 units
     ]);
   });
 
@@ -311,6 +325,7 @@ describe('validation like Telegram', () => {
     expect((await rejection(bot.api.sendMessage(1001, '😀'.repeat(2049)))).description).toBe('Bad Request: message is too long');
     expect((await rejection(bot.api.sendMessage(1001, ' \n '))).description).toBe('Bad Request: message text is empty');
     expect((await rejection(sendHtml('<b></b>'))).description).toBe('Bad Request: message text is empty');
+    expect((await bot.api.sendMessage(1001, `\n  hi \n${'\n'.repeat(5000)}`)).text).toBe('hi'); // trimmed before the limit
 
     await bot.api.sendPhoto(1001, new InputFile(PNG, 'a.png'), { caption: `<b>${'c'.repeat(1024)}</b>`, parse_mode: 'HTML' });
     const long = await rejection(bot.api.sendPhoto(1001, new InputFile(PNG, 'a.png'), { caption: 'c'.repeat(1025) }));

@@ -1,14 +1,25 @@
 // A Telegram Bot API double over real HTTP, for driving our bot end to end (grammY included).
 // Semantics follow the real Bot API where our code could notice a difference: long polling with
 // offset confirmation and re-delivery, 409 conflicts, webhooks, limits counted like Telegram.
+//
+//   const tg = await TelegramDouble.start();            // start the bot with TELEGRAM_API_ROOT=tg.apiRoot
+//   const ana = tg.user({ id: 1001, firstName: 'Ana' });
+//   const u = ana.send('/start');
+//   const reply = await ana.nextReply();                // reply.text is what the rider sees
+//   ana.press(reply, 'plan:week');
+//   await tg.waitForConfirmed(u);                       // the bot's next poll confirmed the update
+//   await tg.stop();
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import busboy from 'busboy';
 import type {
-  BotCommand, Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User, UserFromGetMe,
+  BotCommand, Chat, Document, InlineKeyboardMarkup, Message, MessageEntity, PhotoSize, Update, User, UserFromGetMe,
 } from 'grammy/types';
 import { HtmlParseError, parseTelegramHtml } from './telegram-html.ts';
+import { UserDriver } from './telegram-user.ts';
+
+export { UserDriver };
 
 export interface UploadedFile { filename: string; bytes: Buffer; mimeType: string }
 export type ApiResponse =
@@ -61,11 +72,11 @@ const NOT_MODIFIED = 'message is not modified: specified new message content and
 const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', pdf: 'application/pdf',
   txt: 'text/plain', csv: 'text/csv', json: 'application/json', gpx: 'application/gpx+xml', zip: 'application/zip' };
 
-interface StoredFile {
+export interface StoredFile {
   file_id: string; file_unique_id: string; file_path: string; bytes: Buffer;
   kind: 'photo' | 'document' | 'sticker'; name?: string; mimeType?: string;
 }
-interface ChatState { chat: Chat.PrivateChat; nextId: number; messages: Map<number, Message>; replies: Message[] }
+export interface ChatState { chat: Chat.PrivateChat; nextId: number; messages: Map<number, Message>; replies: Message[] }
 interface PendingPoll { finish(result: Update[] | TgError): void }
 
 export class TelegramDouble {
@@ -111,11 +122,7 @@ export class TelegramDouble {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const tg = new TelegramDouble(server, opts.token ?? '123456:TEST-token', `http://127.0.0.1:${port}`, opts);
-    server.on('request', (req, res) => {
-      tg.onRequest(req, res).catch((err: unknown) => {
-        if (!res.headersSent) send(res, { ok: false, error_code: 500, description: `Internal Server Error: ${String(err)}` });
-      });
-    });
+    server.on('request', (req, res) => void tg.onRequest(req, res).catch((err: unknown) => send(res, errorBody(err))));
     return tg;
   }
 
@@ -248,8 +255,9 @@ export class TelegramDouble {
     return state;
   }
 
-  /** @internal */ storeFile(bytes: Buffer, kind: StoredFile['kind'], ext: string, meta: { name?: string; mimeType?: string } = {}): StoredFile {
+  /** @internal */ storeFile(bytes: Buffer, kind: StoredFile['kind'], meta: { name?: string; mimeType?: string } = {}): StoredFile {
     const n = ++this.fileSeq;
+    const ext = kind === 'photo' ? (bytes[0] === 0x89 ? 'png' : 'jpg') : kind === 'sticker' ? 'webp' : extOf(meta.name ?? '');
     const file: StoredFile = {
       file_id: `${kind === 'photo' ? 'AgAC' : 'BQAC'}${randomBytes(30).toString('base64url')}`,
       file_unique_id: `AQAD${randomBytes(6).toString('base64url')}`,
@@ -261,6 +269,15 @@ export class TelegramDouble {
 
   /** @internal */ file(fileId: string): StoredFile | undefined {
     return this.files.get(fileId);
+  }
+
+  /** @internal */ photoOf(file: StoredFile): PhotoSize[] {
+    return [{ file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, ...imageSize(file.bytes) }];
+  }
+
+  /** @internal */ documentOf(file: StoredFile): Document {
+    const name = file.name ?? file.file_path.split('/').pop()!;
+    return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: name, mime_type: file.mimeType ?? mimeOf(name), file_size: file.bytes.length };
   }
 
   /** @internal */ issueQuery(id: string): void {
@@ -286,14 +303,7 @@ export class TelegramDouble {
     if (!route) return send(res, { ok: false, error_code: 404, description: 'Not Found' });
     if (route[1] !== this.token) return send(res, { ok: false, error_code: 401, description: 'Unauthorized' });
 
-    let body: Awaited<ReturnType<typeof parseBody>>;
-    try {
-      body = await parseBody(req, url);
-    } catch (err) {
-      if (err instanceof TgError) return send(res, { ok: false, error_code: err.code, description: err.message });
-      throw err;
-    }
-    const { params, files } = body;
+    const { params, files } = await parseBody(req, url);
     const call: ApiCall = { index: this.calls.length, method: route[2]!, params, files, at: Date.now(), state: 'arrived' };
     this.calls.push(call);
     const key = call.method.toLowerCase();
@@ -315,8 +325,7 @@ export class TelegramDouble {
       if (!handler) throw new TgError(404, 'Not Found: method not found');
       response = { ok: true, result: await handler(params, files, { call, signal: gone.signal }) };
     } catch (err) {
-      if (!(err instanceof TgError)) throw err;
-      response = { ok: false, error_code: err.code, description: err.message, ...(err.parameters ? { parameters: err.parameters } : {}) };
+      response = errorBody(err);
     }
     call.state = 'answered';
     call.response = response;
@@ -361,19 +370,13 @@ export class TelegramDouble {
     sendphoto: (p, files) => {
       const chat = this.chatOf(p);
       const caption = this.caption(p);
-      const file = this.inputFile(p, files, 'photo');
-      const { width, height } = imageSize(file.bytes);
-      const photo = [{ file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, width, height }];
+      const photo = this.photoOf(this.inputFile(p, files, 'photo'));
       return this.botMessage(chat, p, { photo, ...caption });
     },
     senddocument: (p, files) => {
       const chat = this.chatOf(p);
       const caption = this.caption(p);
-      const file = this.inputFile(p, files, 'document');
-      const document = {
-        file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: file.name,
-        mime_type: file.mimeType, file_size: file.bytes.length,
-      };
+      const document = this.documentOf(this.inputFile(p, files, 'document'));
       return this.botMessage(chat, p, { document, ...caption });
     },
     sendchataction: (p) => {
@@ -515,10 +518,14 @@ export class TelegramDouble {
     } else if (mode !== '' && mode !== 'markdown' && mode !== 'markdownv2') {
       throw bad('unsupported parse_mode'); // Markdown modes are passed through unparsed
     }
-    const lead = text.length - text.trimStart().length;
-    text = text.trim();
+    // tdlib's fix_formatted_text: rtrim whitespace; ltrim only ' ' and '\n', never into an entity.
+    text = text.trimEnd();
+    const firstEntity = Math.min(text.length, ...entities.map((e) => e.offset));
+    let lead = 0;
+    while (lead < firstEntity && (text[lead] === ' ' || text[lead] === '\n')) lead++;
+    text = text.slice(lead);
     entities = entities
-      .map((e) => ({ ...e, offset: Math.max(0, e.offset - lead), length: Math.min(e.offset - lead + e.length, text.length) - Math.max(0, e.offset - lead) }))
+      .map((e) => ({ ...e, offset: e.offset - lead, length: Math.min(e.offset + e.length - lead, text.length) - (e.offset - lead) }))
       .filter((e) => e.length > 0);
     if (kind === 'text' && text.length === 0) throw bad('message text is empty');
     if (kind === 'text' && text.length > 4096) throw bad('message is too long');
@@ -557,10 +564,10 @@ export class TelegramDouble {
     if (upload) {
       if (upload.bytes.length === 0) throw bad('file must be non-empty');
       if (field === 'photo' && !isImage(upload.bytes)) throw bad('IMAGE_PROCESS_FAILED');
-      if (field === 'photo') return this.storeFile(upload.bytes, field, upload.bytes[0] === 0x89 ? 'png' : 'jpg');
-      // Telegram trusts the file name's extension, not grammY's generic octet-stream part type.
+      if (field === 'photo') return this.storeFile(upload.bytes, field);
+      // Telegram goes by the file name's extension, not grammY's generic octet-stream part type.
       const mimeType = upload.mimeType !== 'application/octet-stream' ? upload.mimeType : mimeOf(upload.filename);
-      return this.storeFile(upload.bytes, field, extOf(upload.filename), { name: upload.filename, mimeType });
+      return this.storeFile(upload.bytes, field, { name: upload.filename, mimeType });
     }
     if (p[field] === undefined) throw bad(`there is no ${field} in the request`);
     const existing = this.files.get(String(p[field]));
@@ -608,112 +615,17 @@ export class TelegramDouble {
   }
 }
 
-/** A rider in a private chat with the bot. */
-export class UserDriver {
-  private consumed = 0;
-  private queries = 0;
-
-  constructor(private readonly tg: TelegramDouble, readonly user: User) {}
-
-  get id(): number {
-    return this.user.id;
-  }
-
-  /** Text (a leading /command[@bot] gets a bot_command entity); returns the update_id. */
-  send(text: string): number {
-    const command = /^\/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?/.exec(text);
-    const entities: MessageEntity[] = command ? [{ type: 'bot_command', offset: 0, length: command[0].length }] : [];
-    return this.message({ text, ...(entities.length ? { entities } : {}) });
-  }
-
-  sendDocument(doc: { fileName: string; bytes: Uint8Array; mimeType?: string; caption?: string }): number {
-    const meta = { name: doc.fileName, mimeType: doc.mimeType ?? mimeOf(doc.fileName) };
-    const file = this.tg.storeFile(Buffer.from(doc.bytes), 'document', extOf(doc.fileName), meta);
-    const document = { file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: meta.name, mime_type: meta.mimeType, file_size: file.bytes.length };
-    return this.message({ document, ...(doc.caption ? { caption: doc.caption } : {}) });
-  }
-
-  sendPhoto(bytes: Uint8Array, caption?: string): number {
-    const buf = Buffer.from(bytes);
-    const file = this.tg.storeFile(buf, 'photo', buf[0] === 0x89 ? 'png' : 'jpg');
-    const photo = [{ file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: buf.length, ...imageSize(buf) }];
-    return this.message({ photo, ...(caption ? { caption } : {}) });
-  }
-
-  sendSticker(emoji = '👍'): number {
-    const file = this.tg.storeFile(Buffer.from('RIFF....WEBP'), 'sticker', 'webp');
-    return this.message({ sticker: { file_id: file.file_id, file_unique_id: file.file_unique_id, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji } });
-  }
-
-  /** The user edits one of their earlier messages (an edited_message update). */
-  editMessage(messageId: number, text: string): number {
-    const chat = this.chat(true);
-    const original = chat.messages.get(messageId);
-    if (!original || original.from?.id !== this.user.id) throw new Error(`${this.user.first_name} has no message ${messageId} to edit`);
-    const edited = { ...original, text, edit_date: now() } as Message;
-    chat.messages.set(messageId, edited);
-    return this.tg.injectUpdate({ edited_message: clone(edited) } as Omit<Update, 'update_id'>);
-  }
-
-  /** Presses the inline button with this callback_data on a bot message; returns the update_id. */
-  press(message: Message | number, data: string): number {
-    const chat = this.chat(true);
-    const id = typeof message === 'number' ? message : message.message_id;
-    const current = chat.messages.get(id);
-    const buttons = current?.reply_markup?.inline_keyboard.flat() ?? [];
-    if (!buttons.some((b) => 'callback_data' in b && b.callback_data === data)) {
-      throw new Error(`Message ${id} in chat ${chat.chat.id} has no button with callback_data ${JSON.stringify(data)}; buttons: ${JSON.stringify(buttons)}`);
-    }
-    const queryId = `${this.user.id}${String(++this.queries).padStart(6, '0')}`;
-    this.tg.issueQuery(queryId);
-    return this.tg.injectUpdate({
-      callback_query: { id: queryId, from: this.user, message: clone(current!), chat_instance: `-${this.user.id}42`, data },
-    } as Omit<Update, 'update_id'>);
-  }
-
-  /** The next message the bot sent or edited in this chat that no earlier nextReply returned. */
-  async nextReply({ timeoutMs = 5000 } = {}): Promise<Message> {
-    const reply = await this.tg.waitFor(() => this.chat(false)?.replies[this.consumed], timeoutMs, () => {
-      const seen = (this.chat(false)?.replies ?? []).map((m) => `  #${m.message_id}: ${JSON.stringify(m.text ?? m.caption ?? '(media)').slice(0, 120)}`);
-      return `${this.user.first_name} (chat ${this.user.id}) got no new bot message within ${timeoutMs} ms (${this.consumed} already consumed).\n` +
-        `Bot messages so far:\n${seen.join('\n') || '  (none)'}\n${this.tg.describeCalls()}`;
-    });
-    this.consumed++;
-    return reply;
-  }
-
-  /** Current state (after edits and deletes) of every bot message in this chat. */
-  messages(): Message[] {
-    const all = [...(this.chat(false)?.messages.values() ?? [])];
-    return all.filter((m) => m.from?.id !== this.user.id).sort((a, b) => a.message_id - b.message_id).map(clone);
-  }
-
-  async download(fileId: string): Promise<Buffer> {
-    const file = this.tg.file(fileId);
-    if (!file) throw new Error(`No file ${fileId}`);
-    return Buffer.from(file.bytes);
-  }
-
-  private chat(create: true): ChatState;
-  private chat(create: false): ChatState | undefined;
-  private chat(create: boolean): ChatState | undefined {
-    return this.tg.chatState(this.user, create);
-  }
-
-  private message(content: object): number {
-    const chat = this.chat(true);
-    const message = { message_id: chat.nextId++, from: this.user, chat: chat.chat, date: now(), ...content } as Message;
-    chat.messages.set(message.message_id, message);
-    return this.tg.injectUpdate({ message: clone(message) } as Omit<Update, 'update_id'>);
-  }
-}
-
 // ---- plumbing ------------------------------------------------------------------------------
 
 function send(res: ServerResponse, body: ApiResponse): void {
-  if (res.destroyed) return;
+  if (res.destroyed || res.headersSent) return;
   res.writeHead(body.ok ? 200 : body.error_code, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+function errorBody(err: unknown): ApiResponse {
+  if (!(err instanceof TgError)) return { ok: false, error_code: 500, description: `Internal Server Error: ${String(err)}` };
+  return { ok: false, error_code: err.code, description: err.message, ...(err.parameters ? { parameters: err.parameters } : {}) };
 }
 
 function faultError(fault: Fault): TgError {
