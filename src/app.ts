@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { HealthService } from './services/health.ts';
+import { ProfileService } from './services/profile.ts';
 import { StatusService } from './services/status.ts';
 import { ProcessedUpdates } from './services/updates.ts';
 
@@ -66,7 +67,8 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
   const monitor = createApiMonitor();
   const status = new StatusService({ config, database, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
   const health = new HealthService({ config, database, telegram: monitor.state });
-  const bot = createBot({ config, logger, updates, status, transformers: [monitor.transformer] });
+  const profiles = new ProfileService(database.db, config.timeZone);
+  const bot = createBot({ config, logger, updates, status, profiles, transformers: [monitor.transformer] });
 
   const webhook = config.webhook ? webhookRoute(bot, config.webhook, config.telegram.token) : undefined;
   let http: HttpServer | undefined;

@@ -5,6 +5,7 @@
 export const COMMANDS = [
   { command: 'start', description: 'Greeting and what is set up' },
   { command: 'help', description: 'Every command and what it does' },
+  { command: 'profile', description: 'Your FTP, weights, heart rate, gearing, time zone' },
   { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
 ] as const;
 

@@ -3,6 +3,7 @@ import { Bot, Composer, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { ProfileService } from '../services/profile.ts';
 import type { StatusService } from '../services/status.ts';
 import type { ProcessedUpdates } from '../services/updates.ts';
 import { COMMANDS } from './commands.ts';
@@ -10,6 +11,7 @@ import type { BotContext } from './context.ts';
 import { answerError } from './errors.ts';
 import { helpFeature } from './features/help.ts';
 import { pairingFeature } from './features/pairing.ts';
+import { profileFeature } from './features/profile.ts';
 import { startFeature } from './features/start.ts';
 import { statusFeature } from './features/status.ts';
 import { unhandledFeature } from './features/unhandled.ts';
@@ -21,6 +23,7 @@ export interface BotDeps {
   logger: Logger;
   updates: ProcessedUpdates;
   status: StatusService;
+  profiles: ProfileService;
   /** Extra API transformers (e.g. the reachability monitor for /health). */
   transformers?: Transformer[];
   /** Skips the getMe call at start-up when already known. */
@@ -62,6 +65,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       answerError,
       startFeature(config),
       helpFeature(),
+      profileFeature(deps.profiles),
       statusFeature(deps.status, config.timeZone),
       unhandledFeature(),
     );

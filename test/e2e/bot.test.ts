@@ -173,3 +173,43 @@ describe('the log', () => {
     expect(h.logs.text).not.toContain(secret);
   });
 });
+
+describe('/profile', () => {
+  it('shows defaults while values are unset, and says so', async () => {
+    h.owner.send('/profile');
+    const reply = (await h.owner.nextReply()).text ?? '';
+    expect(reply).toContain('FTP: not set, using 200 W');
+    expect(reply).toContain('Time zone: not set, using Europe/Ljubljana');
+    expect(reply).toContain('Threshold HR (LTHR): not set');
+  });
+
+  it('sets values with /profile key value and shows them back', async () => {
+    for (const [command, answer] of [
+      ['/profile ftp 265', 'FTP set to 265 W.'],
+      ['/profile weight 72,5', 'Rider weight set to 72.5 kg.'],
+      ['/profile chainrings 50/34', 'Chainrings set to 50/34.'],
+      ['/profile cassette 11-32', 'Cassette set to 11-32 (11,12,13,14,16,18,20,22,25,28,32).'],
+      ['/profile wheel 2096', 'Wheel circumference set to 2096 mm.'],
+      ['/profile tz America/Denver', 'Time zone set to America/Denver.'],
+    ] as const) {
+      h.owner.send(command);
+      expect((await h.owner.nextReply()).text).toBe(answer);
+    }
+    h.owner.send('/profile');
+    const reply = (await h.owner.nextReply()).text ?? '';
+    expect(reply).toContain('FTP: 265 W');
+    expect(reply).toContain('Rider weight: 72.5 kg');
+    expect(reply).toContain('Bike weight: not set, using 9 kg');
+  });
+
+  it('refuses an implausible value or unknown key with one sentence, and keeps the old value', async () => {
+    h.owner.send('/profile ftp 2650');
+    expect((await h.owner.nextReply()).text).toBe('FTP should be a whole number between 50 and 600 W.');
+    h.owner.send('/profile cassette 11-99');
+    expect((await h.owner.nextReply()).text).toMatch(/^I don't know which sprockets a 11-99 cassette has/);
+    h.owner.send('/profile colour red');
+    expect((await h.owner.nextReply()).text).toMatch(/^I don't know "colour". You can set: ftp, weight/);
+    h.owner.send('/profile');
+    expect((await h.owner.nextReply()).text).toContain('FTP: 265 W');
+  });
+});
