@@ -5,6 +5,8 @@
 export const COMMANDS = [
   { command: 'start', description: 'Greeting and what is set up' },
   { command: 'help', description: 'Every command and what it does' },
+  { command: 'routes', description: 'Your saved routes (send a .gpx file to add one)' },
+  { command: 'route', description: 'One route again: /route 3' },
   { command: 'profile', description: 'Your FTP, weights, heart rate, gearing, time zone' },
   { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
 ] as const;

@@ -4,6 +4,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ProfileService } from '../services/profile.ts';
+import type { RouteLibrary } from '../services/routes.ts';
 import type { StatusService } from '../services/status.ts';
 import type { ProcessedUpdates } from '../services/updates.ts';
 import { COMMANDS } from './commands.ts';
@@ -12,6 +13,7 @@ import { answerError } from './errors.ts';
 import { helpFeature } from './features/help.ts';
 import { pairingFeature } from './features/pairing.ts';
 import { profileFeature } from './features/profile.ts';
+import { routesFeature } from './features/routes.ts';
 import { startFeature } from './features/start.ts';
 import { statusFeature } from './features/status.ts';
 import { unhandledFeature } from './features/unhandled.ts';
@@ -24,6 +26,7 @@ export interface BotDeps {
   updates: ProcessedUpdates;
   status: StatusService;
   profiles: ProfileService;
+  routes: RouteLibrary;
   /** Extra API transformers (e.g. the reachability monitor for /health). */
   transformers?: Transformer[];
   /** Skips the getMe call at start-up when already known. */
@@ -65,6 +68,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       answerError,
       startFeature(config),
       helpFeature(),
+      routesFeature(deps.routes, config),
       profileFeature(deps.profiles),
       statusFeature(deps.status, config.timeZone),
       unhandledFeature(),

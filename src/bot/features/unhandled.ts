@@ -10,6 +10,9 @@ export function unhandledFeature(): Composer<BotContext> {
   feature.on('message:text', async (ctx) => {
     await ctx.reply("I didn't understand that. /help lists what I can do.");
   });
+  feature.on('message:document', async (ctx) => {
+    await ctx.reply('I read GPX routes: send a .gpx file (as a file, not a photo) and I will work out its climbs, gears and time.');
+  });
   feature.on('message', async (ctx) => {
     await ctx.reply("I can't do anything with that yet. /help lists what I can do.");
   });
