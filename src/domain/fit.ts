@@ -91,7 +91,9 @@ export function decodeFit(bytes: Uint8Array): DecodedRide {
     notes.push("The device clock wasn't set, so the ride's date and time of day are unknown.");
   }
 
-  const label = content.session ?? content.sportMesg;
+  // The session says which sport was ridden; the sport message is the fallback (e.g. no session in a cut file).
+  const fromSession = sportFromFit(content.session?.sport, content.session?.subSport);
+  const label = fromSession.sport !== undefined || !content.sportMesg ? content.session : content.sportMesg;
   const { sport, indoorSport } = sportFromFit(label?.sport, label?.subSport);
   const finalSport: Sport = sport ?? 'cycling';
   if (!sport) {

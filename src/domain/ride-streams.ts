@@ -40,15 +40,16 @@ export function ridingSamples(samples: Sample[], pauses: TimerPause[] = []): Sam
 
 /** 1 s recording when the median step between records rounds to one second. */
 export function isOneSecondRecording(samples: Sample[]): boolean {
-  const steps: number[] = [];
+  const steps = new Float64Array(Math.max(0, samples.length - 1));
+  let count = 0;
   for (let i = 1; i < samples.length; i++) {
     const dt = samples[i]!.timeMs! - samples[i - 1]!.timeMs!;
-    if (dt <= MAX_HOLD_MS) steps.push(dt);
+    if (dt <= MAX_HOLD_MS) steps[count++] = dt;
   }
-  if (steps.length === 0) return true;
-  steps.sort((a, b) => a - b);
-  const mid = steps.length >> 1;
-  const median = steps.length % 2 ? steps[mid]! : (steps[mid - 1]! + steps[mid]!) / 2;
+  if (count === 0) return true;
+  const sorted = steps.subarray(0, count).sort();
+  const mid = count >> 1;
+  const median = count % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return Math.round(median / 1000) === 1;
 }
 
@@ -124,42 +125,30 @@ export function rideStreams(ride: { samples: Sample[]; timerPauses?: TimerPause[
   const t0 = untimed ? 0 : samples[0]?.timeMs ?? 0;
   const sampling: Sampling = untimed ? 'untimed' : isOneSecondRecording(samples) ? 'records-1hz' : 'resampled-1hz';
 
-  // Row i takes its values from sample rowSource[i] at time rowTime[i].
-  const rowSource: number[] = [];
-  const rowTime: number[] = [];
-  if (sampling !== 'resampled-1hz') {
-    samples.forEach((s, i) => {
-      rowSource.push(i);
-      rowTime.push(untimed ? i * 1000 : s.timeMs! - t0);
-    });
-  } else {
-    let grid = t0;
-    for (let i = 0; i < samples.length; i++) {
-      const t = samples[i]!.timeMs!;
-      const next = samples[i + 1]?.timeMs;
-      const gap = next === undefined || next - t > MAX_HOLD_MS;
-      const end = gap ? t + 1000 : next;
-      for (; grid < end; grid += 1000) {
-        rowSource.push(i);
-        rowTime.push(grid - t0);
-      }
-      if (gap && next !== undefined) grid = next; // the gap is left out, not filled
+  // Row r takes its values from sample rowSource[r] at offset rowTime[r].
+  const rowCount = sampling === 'resampled-1hz' ? resample(samples, t0) : samples.length;
+  const rowSource = new Int32Array(rowCount);
+  const rowTime = new Int32Array(rowCount);
+  if (sampling === 'resampled-1hz') resample(samples, t0, rowSource, rowTime);
+  else {
+    for (let i = 0; i < rowCount; i++) {
+      rowSource[i] = i;
+      rowTime[i] = untimed ? i * 1000 : samples[i]!.timeMs! - t0;
     }
   }
 
-  const n = rowSource.length;
   const streams: RideStreams = {
     startTimeMs: t0,
     sampling,
-    timeOffsetMs: Int32Array.from(rowTime),
-    powerW: new Float32Array(n),
-    hrBpm: new Float32Array(n),
-    cadenceRpm: new Float32Array(n),
-    speedMps: new Float32Array(n),
-    altitudeM: new Float32Array(n),
-    distanceM: new Float32Array(n),
+    timeOffsetMs: rowTime,
+    powerW: new Float32Array(rowCount),
+    hrBpm: new Float32Array(rowCount),
+    cadenceRpm: new Float32Array(rowCount),
+    speedMps: new Float32Array(rowCount),
+    altitudeM: new Float32Array(rowCount),
+    distanceM: new Float32Array(rowCount),
   };
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < rowCount; r++) {
     const i = rowSource[r]!;
     const s = samples[i]!;
     streams.powerW[r] = s.powerW ?? NaN;
@@ -170,6 +159,31 @@ export function rideStreams(ride: { samples: Sample[]; timerPauses?: TimerPause[
     streams.distanceM[r] = distanceM[i]!;
   }
   return streams;
+}
+
+/**
+ * The 1 Hz grid of a sparse recording: each sample holds until the next one;
+ * after a gap > 10 s the grid restarts at the next sample (the gap is left out,
+ * not filled). Without output arrays it only counts the rows.
+ */
+function resample(samples: Sample[], t0: number, source?: Int32Array, offset?: Int32Array): number {
+  let rows = 0;
+  let grid = t0;
+  for (let i = 0; i < samples.length; i++) {
+    const t = samples[i]!.timeMs!;
+    const next = samples[i + 1]?.timeMs;
+    const gap = next === undefined || next - t > MAX_HOLD_MS;
+    const end = gap ? t + 1000 : next;
+    for (; grid < end; grid += 1000) {
+      if (source && offset) {
+        source[rows] = i;
+        offset[rows] = grid - t0;
+      }
+      rows++;
+    }
+    if (gap && next !== undefined) grid = next;
+  }
+  return rows;
 }
 
 /** Back to samples, so a stored ride can be re-analysed with computeRideMetrics. */

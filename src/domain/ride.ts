@@ -137,14 +137,13 @@ export function computeRideMetrics(
   const avgSpeedMps = distance.distanceM !== null && movingS > 0 && timed ? distance.distanceM / movingS : null;
   if (avgSpeedMps === null) unavailable.avgSpeedMps = unavailable.distanceM ?? 'no moving time';
 
-  const elevation = finiteValues(streams.altitudeM);
-  const climb = elevation.length > 1 ? elevationChange(elevation, ASCENT_HYSTERESIS_M) : null;
+  const climb = countFinite(streams.altitudeM) > 1 ? elevationChange(streams.altitudeM, ASCENT_HYSTERESIS_M) : null;
   if (!climb) unavailable.ascentM = unavailable.descentM = 'no elevation in the file';
 
   const power = powerMetrics(ride.sport, streams, profile.ftpW, unavailable);
   const hr = heartRateMetrics(streams, moving, profile, unavailable, notes);
-  const cadence = finiteValues(streams.cadenceRpm).filter((c) => c > 0);
-  if (cadence.length === 0) unavailable.avgCadenceRpm = unavailable.maxCadenceRpm = 'no cadence sensor data';
+  const cadence = positiveStats(streams.cadenceRpm);
+  if (cadence.count === 0) unavailable.avgCadenceRpm = unavailable.maxCadenceRpm = 'no cadence sensor data';
 
   const load = power.tss ?? hr.hrss;
   if (load === null) unavailable.load = 'neither power (for TSS) nor heart rate (for HRSS)';
@@ -164,8 +163,8 @@ export function computeRideMetrics(
     ascentM: climb?.ascentM ?? null,
     descentM: climb?.descentM ?? null,
     ...hr,
-    avgCadenceRpm: cadence.length > 0 ? mean(cadence) : null,
-    maxCadenceRpm: maxOf(cadence),
+    avgCadenceRpm: cadence.mean,
+    maxCadenceRpm: cadence.max,
     cadenceAverage: 'excludes-zeros',
     load,
     loadSource: power.tss !== null ? 'tss' : hr.hrss !== null ? 'hrss' : null,
@@ -195,21 +194,21 @@ function powerMetrics(sport: Sport, streams: RideStreams, ftpW: number, unavaila
     return out;
   }
   // The records (rows) that carry power, in order; their HR for EF and Pw:HR.
-  const watts: number[] = [];
-  const hrOfWatts: number[] = [];
-  for (let r = 0; r < streams.powerW.length; r++) {
+  const n = countFinite(streams.powerW);
+  const watts = new Float64Array(n);
+  const hrOfWatts = new Float64Array(n);
+  for (let r = 0, i = 0; r < streams.powerW.length; r++) {
     const p = streams.powerW[r]!;
     if (Number.isNaN(p)) continue;
-    watts.push(p);
-    hrOfWatts.push(streams.hrBpm[r]!);
+    watts[i] = p;
+    hrOfWatts[i++] = streams.hrBpm[r]!;
   }
-  const n = watts.length;
   out.powerSampleCount = n;
   if (n === 0) {
     missing(POWER_KEYS, 'no power meter data in the file');
     return out;
   }
-  if (!watts.some((w) => w > 0)) {
+  if (!(maxOf(watts)! > 0)) {
     missing(POWER_KEYS, 'power is zero throughout (a power meter paired but not reading?)');
     return out;
   }
@@ -220,6 +219,7 @@ function powerMetrics(sport: Sport, streams: RideStreams, ftpW: number, unavaila
   out.workKj = sums[n]! / 1000; // 1 sample = 1 s, so J = sum of watts
   out.powerCurve = powerCurve(watts);
   out.powerZones = powerZones(watts, ftpW);
+  if (out.powerZones === null) unavailable.powerZones = 'no FTP set';
   out.eftpW = estimatedFtp(watts, sums);
   if (out.eftpW === null) unavailable.eftpW = 'needs at least 20 minutes of power';
 
@@ -236,16 +236,16 @@ function powerMetrics(sport: Sport, streams: RideStreams, ftpW: number, unavaila
   } else {
     missing(['intensityFactor', 'tss'], 'no FTP set');
   }
-  const hrAll = positiveMean(hrOfWatts);
+  const hrAll = positiveStats(hrOfWatts).mean;
   out.efficiencyFactor = hrAll !== null ? np / hrAll : null; // EF = NP / average HR (HR > 0)
   if (hrAll === null) missing(['efficiencyFactor', 'decouplingPct'], 'no heart-rate data');
 
   // Pw:HR: halves split at the middle sample, NP per half.
   const mid = n >> 1;
-  const np1 = normalizedPower(watts.slice(0, mid));
-  const np2 = normalizedPower(watts.slice(mid));
-  const hr1 = positiveMean(hrOfWatts.slice(0, mid));
-  const hr2 = positiveMean(hrOfWatts.slice(mid));
+  const np1 = normalizedPower(watts.subarray(0, mid));
+  const np2 = normalizedPower(watts.subarray(mid));
+  const hr1 = positiveStats(hrOfWatts.subarray(0, mid)).mean;
+  const hr2 = positiveStats(hrOfWatts.subarray(mid)).mean;
   if (np1 !== null && np2 !== null && hr1 !== null && hr2 !== null && np1 > 0) {
     const ef1 = np1 / hr1;
     out.decouplingPct = ((ef1 - np2 / hr2) / ef1) * 100;
@@ -255,7 +255,7 @@ function powerMetrics(sport: Sport, streams: RideStreams, ftpW: number, unavaila
   return out;
 }
 
-function powerZones(watts: number[], ftpW: number): PowerZoneTime[] | null {
+function powerZones(watts: Float64Array, ftpW: number): PowerZoneTime[] | null {
   if (!(ftpW > 0)) return null;
   const bounds = powerZoneBoundsW(ftpW);
   const seconds = secondsInZones(watts, bounds);
@@ -280,9 +280,9 @@ function heartRateMetrics(
   unavailable: Record<string, string>,
   notes: string[],
 ): HrPart {
-  const hr = finiteValues(streams.hrBpm).filter((h) => h > 0);
-  if (hr.length === 0) {
-    for (const k of ['avgHrBpm', 'maxHrBpm', 'hrZones', 'trimp', 'hrss']) unavailable[k] = 'no heart-rate data';
+  const hr = positiveStats(streams.hrBpm);
+  if (hr.count === 0) {
+    for (const k of ['avgHrBpm', 'maxHrBpm', 'hrZones', 'trimp', 'hrss', 'lthrBpm']) unavailable[k] = 'no heart-rate data';
     return { avgHrBpm: null, maxHrBpm: null, hrZones: null, trimp: null, hrss: null, lthrBpm: null, lthrEstimated: false };
   }
   const { restHrBpm, maxHrBpm } = profile;
@@ -307,8 +307,8 @@ function heartRateMetrics(
     if (moving[r]) trimp += trimpPerMinute(h, restHrBpm, maxHrBpm) / 60;
   }
   return {
-    avgHrBpm: mean(hr),
-    maxHrBpm: maxOf(hr),
+    avgHrBpm: hr.mean,
+    maxHrBpm: hr.max,
     hrZones: {
       model: set.model,
       zones: set.names.map((name, i) => ({
@@ -329,7 +329,7 @@ function heartRateMetrics(
 
 function rideDistance(ride: RideInput, streams: RideStreams): Pick<RideMetrics, 'distanceM' | 'distanceSource'> {
   // The streams carry the cumulative distance (device odometer, else haversine); the total is its largest value.
-  const total = maxOf(finiteValues(streams.distanceM));
+  const total = maxOf(streams.distanceM);
   if (total === null) return { distanceM: null, distanceSource: null };
   const fromDevice = ride.samples.some((s) => (s.distanceM ?? 0) > 0) || !ride.samples.some((s) => s.lat !== undefined);
   return { distanceM: total, distanceSource: fromDevice ? 'device' : 'gps' };
@@ -341,17 +341,21 @@ function rideDistance(ride: RideInput, streams: RideStreams): Pick<RideMetrics, 
  * high. Threshold 0 gives the raw sum of differences.
  * LOCAL COPY: dedupe with the route code's hysteresis helper once it exists.
  */
-export function elevationChange(elevationM: readonly number[], thresholdM: number): { ascentM: number; descentM: number } {
+export function elevationChange(elevationM: ArrayLike<number>, thresholdM: number): { ascentM: number; descentM: number } {
   let ascentM = 0;
   let descentM = 0;
-  const first = elevationM[0];
+  let start = 0;
+  while (start < elevationM.length && Number.isNaN(elevationM[start])) start++;
+  const first = elevationM[start];
   if (first === undefined) return { ascentM, descentM };
   let dir = 0; // +1 climbing, -1 descending, 0 not yet known
   let anchor = first; // last confirmed turning point
   let extreme = first; // highest (climbing) or lowest (descending) since the anchor
   let low = first;
   let high = first;
-  for (const e of elevationM) {
+  for (let i = start; i < elevationM.length; i++) {
+    const e = elevationM[i]!;
+    if (Number.isNaN(e)) continue; // a sample without altitude
     if (dir === 0) {
       low = Math.min(low, e);
       high = Math.max(high, e);
@@ -374,31 +378,34 @@ export function elevationChange(elevationM: readonly number[], thresholdM: numbe
   return { ascentM, descentM };
 }
 
-function finiteValues(values: Float32Array): number[] {
-  const out: number[] = [];
-  for (const v of values) if (!Number.isNaN(v)) out.push(v);
-  return out;
+function countFinite(values: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) count++;
+  return count;
 }
 
-function positiveMean(values: number[]): number | null {
+/** Mean and max of the values above zero (missing values are NaN and never are). */
+function positiveStats(values: ArrayLike<number>): { count: number; mean: number | null; max: number | null } {
   let sum = 0;
   let count = 0;
-  for (const v of values) {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v > 0) {
       sum += v;
       count++;
+      if (v > max) max = v;
     }
   }
-  return count > 0 ? sum / count : null;
+  return count > 0 ? { count, mean: sum / count, max } : { count, mean: null, max: null };
 }
 
-/** Math.max without spreading (a long ride has more values than a call may take). */
-function maxOf(values: readonly number[]): number | null {
+/** Largest value, NaN skipped; Math.max(...) would overflow the call stack on a long ride. */
+function maxOf(values: ArrayLike<number>): number | null {
   let best: number | null = null;
-  for (const v of values) if (best === null || v > best) best = v;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v) && (best === null || v > best)) best = v;
+  }
   return best;
-}
-
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }
