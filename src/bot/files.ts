@@ -8,8 +8,19 @@ export function tooBigMessage(bytes: number): string {
   return `That file is ${(bytes / 1024 / 1024).toFixed(1)} MB, and Telegram lets me download at most 20 MB — export it with fewer points and send it again.`;
 }
 
-/** The bytes of the document in this message. */
-export async function downloadDocument(ctx: BotContext, config: Config): Promise<Uint8Array> {
+const downloaded = new WeakMap<BotContext, Promise<Uint8Array>>();
+
+/** The bytes of the document in this message (downloaded once per update, whichever feature asks). */
+export function downloadDocument(ctx: BotContext, config: Config): Promise<Uint8Array> {
+  let bytes = downloaded.get(ctx);
+  if (!bytes) {
+    bytes = fetchDocument(ctx, config);
+    downloaded.set(ctx, bytes);
+  }
+  return bytes;
+}
+
+async function fetchDocument(ctx: BotContext, config: Config): Promise<Uint8Array> {
   const file = await ctx.getFile();
   if (!file.file_path) throw new Error('Telegram returned no file_path for the document');
   const response = await fetch(`${config.telegram.apiRoot}/file/bot${config.telegram.token}/${file.file_path}`);
@@ -21,4 +32,23 @@ export async function downloadDocument(ctx: BotContext, config: Config): Promise
 export function looksLikeGpx(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.subarray(0, 2048)).toString('latin1');
   return /<gpx[\s>]/.test(head);
+}
+
+/**
+ * A GPX that is a recording of a ride rather than a route to plan: timestamps on
+ * its points and sensor data (heart rate, power or cadence). A cheap scan, no parse.
+ */
+export function looksLikeRecordedRide(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes).toString('latin1');
+  const times = text.split('<time>').length - 1;
+  const sensors = /<(\w+:)?(hr|power|PowerInWatts|cad)>/.test(text);
+  return times >= 60 && sensors;
+}
+
+/** What the rider wrote with the file: "route" or "ride" decides when present. */
+export function captionIntent(caption: string | undefined): 'route' | 'ride' | undefined {
+  const words = (caption ?? '').toLowerCase();
+  if (/\broute\b/.test(words)) return 'route';
+  if (/\bride\b/.test(words)) return 'ride';
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { renderElevationProfile } from '../../charts/elevation.ts';
 import type { Config } from '../../config.ts';
 import type { RouteLibrary, StoredRoute } from '../../services/routes.ts';
 import type { BotContext } from '../context.ts';
-import { downloadDocument, looksLikeGpx, TELEGRAM_DOWNLOAD_LIMIT, tooBigMessage } from '../files.ts';
+import { captionIntent, downloadDocument, looksLikeGpx, looksLikeRecordedRide, TELEGRAM_DOWNLOAD_LIMIT, tooBigMessage } from '../files.ts';
 import { html, joinHtml } from '../html.ts';
 import { chartClimbs, climbTables, routeCaption } from '../route-view.ts';
 
@@ -51,7 +51,8 @@ export function routesFeature(routes: RouteLibrary, config: Config): Composer<Bo
     const doc = ctx.message.document;
     const name = doc.file_name ?? '';
     const named = GPX_NAME.test(name) || doc.mime_type === 'application/gpx+xml';
-    if (!named && OTHER_KNOWN.test(name)) return next();
+    const intent = captionIntent(ctx.message.caption);
+    if ((!named && OTHER_KNOWN.test(name)) || intent === 'ride') return next();
     if (doc.file_size !== undefined && doc.file_size > TELEGRAM_DOWNLOAD_LIMIT) {
       if (named) await ctx.reply(tooBigMessage(doc.file_size));
       else await next();
@@ -60,6 +61,8 @@ export function routesFeature(routes: RouteLibrary, config: Config): Composer<Bo
     await ctx.replyWithChatAction('typing');
     const bytes = await downloadDocument(ctx, config);
     if (!named && !looksLikeGpx(bytes)) return next();
+    // a recorded ride with sensor data belongs to the rides feature, unless the rider said "route"
+    if (intent !== 'route' && looksLikeRecordedRide(bytes)) return next();
     const result = await routes.import(bytes, name || undefined);
     if (result.kind === 'duplicate') {
       const stored = await routes.get(result.route.id);
