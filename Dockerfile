@@ -11,8 +11,13 @@ ENV NODE_ENV=production \
     DATA_DIR=/data \
     HEALTH_PORT=8080
 WORKDIR /app
+# chart labels need a font; the slim image has none
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
+COPY bin ./bin
 COPY drizzle ./drizzle
 COPY prompts ./prompts
 COPY src ./src
