@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './domain/time-zone.ts';
 
 /**
  * The only place that reads the environment. One schema; a bad value stops
@@ -13,14 +14,6 @@ const optionalText = z
 
 const hostTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const schema = z
   .object({

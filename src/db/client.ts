@@ -49,14 +49,7 @@ async function openPostgres(url: string): Promise<Database> {
     throw error;
   }
   const parsed = new URL(url);
-  return {
-    db: db as unknown as Db,
-    kind: 'postgres',
-    location: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
-    serverVersion: () => selectVersion(db as unknown as Db),
-    ping: async () => void (await db.execute(sql`select 1`)),
-    close: () => pool.end(),
-  };
+  return wrap(db, 'postgres', `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`, () => pool.end());
 }
 
 async function openPglite(dir: string): Promise<Database> {
@@ -69,13 +62,18 @@ async function openPglite(dir: string): Promise<Database> {
     await client.close().catch(() => undefined);
     throw error;
   }
+  return wrap(db, 'pglite', dir, () => client.close());
+}
+
+function wrap(drizzleDb: unknown, kind: Database['kind'], location: string, close: () => Promise<void>): Database {
+  const db = drizzleDb as Db;
   return {
-    db: db as unknown as Db,
-    kind: 'pglite',
-    location: dir,
-    serverVersion: () => selectVersion(db as unknown as Db),
+    db,
+    kind,
+    location,
+    serverVersion: () => selectVersion(db),
     ping: async () => void (await db.execute(sql`select 1`)),
-    close: () => client.close(),
+    close,
   };
 }
 

@@ -1,6 +1,7 @@
 import { InvalidInput } from './errors.ts';
 import { parseCassette, parseChainrings } from './physics.ts';
 import type { RiderProfile } from './profile.ts';
+import { isTimeZone } from './time-zone.ts';
 
 /**
  * What the rider can set with `/profile <key> <value>`: names they would type,
@@ -26,14 +27,6 @@ function numberIn(label: string, unit: string, min: number, max: number, integer
   };
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const plain = (unit: string) => (value: unknown) => `${String(value)}${unit ? ` ${unit}` : ''}`;
 

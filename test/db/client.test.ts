@@ -3,17 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { workouts } from '../../src/db/schema.ts';
 import { ProcessedUpdates } from '../../src/services/updates.ts';
-import { createTestStorage, type TestStorage } from '../support/database.ts';
+import { openTestDatabase, type TestStorage } from '../support/database.ts';
 
 let storage: TestStorage;
 let database: Database;
 
 beforeAll(async () => {
-  storage = await createTestStorage();
-  database = await openDatabase({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir });
+  ({ storage, database } = await openTestDatabase());
 });
 
 afterAll(async () => {
+  // this file re-opens the database, so it closes the current handle itself
   await database?.close();
   await storage?.cleanup();
 });

@@ -5,20 +5,19 @@ import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { sourceState } from '../../src/db/schema.ts';
 import { HealthService } from '../../src/services/health.ts';
-import { createTestStorage, type TestStorage } from '../support/database.ts';
+import { openTestDatabase, type TestStorage } from '../support/database.ts';
 
 let storage: TestStorage;
 let database: Database;
+let close: () => Promise<void>;
 const reachable = { reachable: true, lastOkAt: new Date(), lastError: undefined };
 
 beforeAll(async () => {
-  storage = await createTestStorage();
-  database = await openDatabase({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir });
+  ({ storage, database, close } = await openTestDatabase());
 });
 
 afterAll(async () => {
-  await database?.close();
-  await storage?.cleanup();
+  await close?.();
 });
 
 function configWith(env: Record<string, string>) {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/client.ts';
 
 /**
  * Where a test's data lives. PGlite under a fresh temp folder by default; with
@@ -45,4 +46,18 @@ async function adminQuery(adminUrl: string, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A migrated database on fresh test storage, for service-level tests. */
+export async function openTestDatabase(): Promise<{ storage: TestStorage; database: Database; close(): Promise<void> }> {
+  const storage = await createTestStorage();
+  const database = await openDatabase({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir });
+  return {
+    storage,
+    database,
+    close: async () => {
+      await database.close();
+      await storage.cleanup();
+    },
+  };
 }
