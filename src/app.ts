@@ -14,6 +14,7 @@ import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { HealthService } from './services/health.ts';
 import { ProfileService } from './services/profile.ts';
+import { RideService } from './services/rides.ts';
 import { RouteLibrary } from './services/routes.ts';
 import { StatusService } from './services/status.ts';
 import { ProcessedUpdates } from './services/updates.ts';
@@ -70,7 +71,8 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
   const health = new HealthService({ config, database, telegram: monitor.state });
   const profiles = new ProfileService(database.db, config.timeZone);
   const routes = new RouteLibrary({ db: database.db, dataDir: config.dataDir, profiles });
-  const bot = createBot({ config, logger, updates, status, profiles, routes, transformers: [monitor.transformer] });
+  const rides = new RideService({ db: database.db, profiles });
+  const bot = createBot({ config, logger, updates, status, profiles, routes, rides, transformers: [monitor.transformer] });
 
   const webhook = config.webhook ? webhookRoute(bot, config.webhook, config.telegram.token) : undefined;
   let http: HttpServer | undefined;

@@ -7,6 +7,9 @@ export const COMMANDS = [
   { command: 'help', description: 'Every command and what it does' },
   { command: 'routes', description: 'Your saved routes (send a .gpx file to add one)' },
   { command: 'route', description: 'One route again: /route 3' },
+  { command: 'rides', description: 'Your rides (send a .fit, .gpx or .tcx file to add one)' },
+  { command: 'fitness', description: 'Fitness, fatigue and form (CTL/ATL/TSB), last 90 days' },
+  { command: 'curve', description: 'Power curve: last 42 days against your season best' },
   { command: 'profile', description: 'Your FTP, weights, heart rate, gearing, time zone' },
   { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
 ] as const;

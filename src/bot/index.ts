@@ -4,6 +4,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ProfileService } from '../services/profile.ts';
+import type { RideService } from '../services/rides.ts';
 import type { RouteLibrary } from '../services/routes.ts';
 import type { StatusService } from '../services/status.ts';
 import type { ProcessedUpdates } from '../services/updates.ts';
@@ -13,6 +14,7 @@ import { answerError } from './errors.ts';
 import { helpFeature } from './features/help.ts';
 import { pairingFeature } from './features/pairing.ts';
 import { profileFeature } from './features/profile.ts';
+import { ridesFeature } from './features/rides.ts';
 import { routesFeature } from './features/routes.ts';
 import { startFeature } from './features/start.ts';
 import { statusFeature } from './features/status.ts';
@@ -27,6 +29,7 @@ export interface BotDeps {
   status: StatusService;
   profiles: ProfileService;
   routes: RouteLibrary;
+  rides: RideService;
   /** Extra API transformers (e.g. the reachability monitor for /health). */
   transformers?: Transformer[];
   /** Skips the getMe call at start-up when already known. */
@@ -69,6 +72,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       startFeature(config),
       helpFeature(),
       routesFeature(deps.routes, config),
+      ridesFeature(deps.rides, deps.profiles, config),
       profileFeature(deps.profiles),
       statusFeature(deps.status, config.timeZone),
       unhandledFeature(),

@@ -11,7 +11,9 @@ export function unhandledFeature(): Composer<BotContext> {
     await ctx.reply("I didn't understand that. /help lists what I can do.");
   });
   feature.on('message:document', async (ctx) => {
-    await ctx.reply('I read GPX routes: send a .gpx file (as a file, not a photo) and I will work out its climbs, gears and time.');
+    await ctx.reply(
+      'I read GPX routes: send a .gpx file (as a file, not a photo) and I will work out its climbs, gears and time. I also read recorded rides: send a .fit, .gpx or .tcx ride and I will work out its numbers and chart.',
+    );
   });
   feature.on('message', async (ctx) => {
     await ctx.reply("I can't do anything with that yet. /help lists what I can do.");

@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { and, count, desc, eq, getTableColumns, gte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { riderProfile, workouts } from '../db/schema.ts';
+import { InvalidInput } from '../domain/errors.ts';
+import { dailyLoads, fitnessSeries, localDay, type FitnessDay } from '../domain/load.ts';
+import { STANDARD_DURATIONS_S } from '../domain/power.ts';
+import type { RiderProfile } from '../domain/profile.ts';
+import { computeRideMetrics, decodeStreams, encodeStreams, rideStreams, type RideMetrics, type RideStreams } from '../domain/ride.ts';
+import { decodeRideFile, type RideFormat } from '../domain/ride-file.ts';
+import type { ProfileService } from './profile.ts';
+
+export type WorkoutRow = typeof workouts.$inferSelect;
+/** A workout without its stream blob (lists never need it). */
+export type WorkoutSummaryRow = Omit<WorkoutRow, 'streams'>;
+
+/** What the `metrics` jsonb holds: our computed numbers plus how the file was read. */
+export interface StoredRideMetrics extends RideMetrics {
+  format: RideFormat | null;
+  truncated: boolean;
+  /** Profile keys that were unset when the ride was computed (their defaults were used). */
+  defaultsUsed: (keyof RiderProfile)[];
+  /** Set once the rider accepted this ride's FTP hint. */
+  ftpUpdate?: { fromW: number; toW: number; at: string };
+}
+
+export interface StoredRide {
+  workout: WorkoutSummaryRow;
+  metrics: StoredRideMetrics;
+  streams: RideStreams | null;
+}
+
+export type RideImportResult = { kind: 'saved'; ride: StoredRide } | { kind: 'duplicate'; ride: StoredRide };
+
+export type FtpHintResult =
+  | { kind: 'updated'; fromW: number; toW: number }
+  | { kind: 'already'; ftpW: number };
+
+export interface FitnessResult {
+  /** Every workout stored, in the window or not. */
+  rideCount: number;
+  /** Rides whose start falls inside the window. */
+  ridesInWindow: number;
+  days: FitnessDay[];
+  timeZone: string;
+}
+
+export interface PowerCurvesResult {
+  recentDays: number;
+  seasonDays: number;
+  recentRides: number;
+  seasonRides: number;
+  durationsS: number[];
+  recentW: (number | null)[];
+  bestW: (number | null)[];
+}
+
+/** An eFTP this much above the profile FTP earns the "Update FTP" button (issue 4). */
+export const FTP_HINT_MARGIN = 0.03;
+/** "Season" for the power curve: the last 365 days (rolling, not a calendar year). */
+export const SEASON_DAYS = 365;
+export const RECENT_CURVE_DAYS = 42;
+const DAY_MS = 86_400_000;
+
+export function isCycling(stored: Pick<StoredRide, 'metrics'>): boolean {
+  return stored.metrics.sport === 'cycling';
+}
+
+/** The FTP (whole watts) this ride suggests, or null when it does not beat `currentFtpW` by more than 3 %. */
+export function ftpHint(stored: Pick<StoredRide, 'metrics'>, currentFtpW: number): number | null {
+  const eftp = stored.metrics.eftpW;
+  if (stored.metrics.ftpUpdate || eftp === null || !isCycling(stored)) return null;
+  const proposed = Math.round(eftp);
+  return eftp > currentFtpW * (1 + FTP_HINT_MARGIN) && proposed > currentFtpW ? proposed : null;
+}
+
+/**
+ * Rides in: a file (or, later, a synced activity) becomes one `workouts` row
+ * with our computed metrics and its 1 Hz streams. Unique on (source, source id):
+ * for uploads the id is the SHA-256 of the bytes, so the same file twice is one ride.
+ */
+export class RideService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: { db: Db; profiles: ProfileService; now?: () => Date }) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async importFile(
+    bytes: Uint8Array,
+    fileName?: string,
+    source = 'upload',
+    sourceActivityId = createHash('sha256').update(bytes).digest('hex'),
+  ): Promise<RideImportResult> {
+    const existing = await this.findBySource(source, sourceActivityId);
+    if (existing) return { kind: 'duplicate', ride: existing };
+
+    const ride = decodeRideFile(bytes, fileName);
+    const { profile, defaultsUsed } = await this.deps.profiles.resolved();
+    const streams = rideStreams(ride);
+    const m = computeRideMetrics(ride, profile, streams);
+    const metrics: StoredRideMetrics = {
+      ...m,
+      notes: [...ride.notes, ...m.notes],
+      format: ride.format,
+      truncated: ride.truncated,
+      defaultsUsed: defaultsUsed.filter((k) => k === 'ftpW' || k === 'maxHrBpm' || k === 'restHrBpm'),
+    };
+    const startMs = m.startTimeMs ?? ride.startTimeMs;
+    const int = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x));
+    const num = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
+
+    const inserted = await this.deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(workouts)
+        .values({
+          source,
+          sourceActivityId,
+          type: m.sport,
+          name: (ride.name ?? stripExtension(fileName) ?? null)?.slice(0, 200) ?? null,
+          startTime: new Date(startMs),
+          durationS: int(m.elapsedS),
+          movingS: int(m.movingS),
+          distanceM: num(m.distanceM),
+          avgHr: int(m.avgHrBpm),
+          maxHr: int(m.maxHrBpm),
+          avgPowerW: int(m.avgPowerW),
+          maxPowerW: int(m.maxPowerW),
+          avgCadence: int(m.avgCadenceRpm),
+          elevationGainM: num(m.ascentM),
+          npW: num(m.normalizedPowerW),
+          tss: num(m.tss),
+          metrics: metrics as unknown as Record<string, unknown>,
+          streams: encodeStreams(streams),
+          // the AI analysis picks up cycling rides; other sports are stored for load only
+          analysisStatus: m.sport === 'cycling' ? 'pending' : 'skipped',
+        })
+        .onConflictDoNothing({ target: [workouts.source, workouts.sourceActivityId] })
+        .returning({ id: workouts.id });
+      return row;
+    });
+    const stored = await this.findBySource(source, sourceActivityId);
+    if (!stored) throw new Error(`workout ${source}/${sourceActivityId} vanished after insert`);
+    // no row inserted: the same ride was saved a moment ago (a re-delivered update)
+    return inserted ? { kind: 'saved', ride: stored } : { kind: 'duplicate', ride: stored };
+  }
+
+  /** Newest ride first. */
+  async list(offset: number, limit: number): Promise<{ rides: WorkoutSummaryRow[]; total: number }> {
+    const { db } = this.deps;
+    const [rides, [{ total } = { total: 0 }]] = await Promise.all([
+      db.select(summaryColumns()).from(workouts).orderBy(desc(workouts.startTime), desc(workouts.id)).offset(offset).limit(limit),
+      db.select({ total: count() }).from(workouts),
+    ]);
+    return { rides, total };
+  }
+
+  async get(id: number): Promise<StoredRide | undefined> {
+    const [row] = await this.deps.db.select().from(workouts).where(eq(workouts.id, id));
+    return row ? toStored(row) : undefined;
+  }
+
+  /**
+   * CTL/ATL/TSB for the last `days` days ending today in `timeZone`, recomputed
+   * from every stored ride (so a ride that arrives late, out of order, counts on its own day).
+   */
+  async fitness(days: number, timeZone: string): Promise<FitnessResult> {
+    const rows = await this.deps.db
+      .select({ startTime: workouts.startTime, load: sql<number | null>`(${workouts.metrics}->>'load')::float8` })
+      .from(workouts);
+    const today = localDay(this.now().getTime(), timeZone);
+    const fromDay = localDay(this.now().getTime() - (days - 1) * DAY_MS, timeZone);
+    if (rows.length === 0) return { rideCount: 0, ridesInWindow: 0, days: [], timeZone };
+    const rides = rows.filter((r) => r.load !== null).map((r) => ({ startTimeMs: r.startTime.getTime(), load: Number(r.load) }));
+    const loads = dailyLoads(rides, timeZone);
+    // start at the first ride (CTL/ATL 0 before it), so older rides still shape today's numbers
+    const firstDay = [...loads.keys()].sort()[0];
+    const start = firstDay !== undefined && firstDay < fromDay ? firstDay : fromDay;
+    const series = fitnessSeries(loads, start, today).filter((d) => d.day >= fromDay);
+    const ridesInWindow = rows.filter((r) => {
+      const day = localDay(r.startTime.getTime(), timeZone);
+      return day >= fromDay && day <= today;
+    }).length;
+    return { rideCount: rows.length, ridesInWindow, days: series, timeZone };
+  }
+
+  /** Best power per standard duration over the last 42 days, against the season (the last 365 days). */
+  async powerCurves(recentDays = RECENT_CURVE_DAYS, seasonDays = SEASON_DAYS): Promise<PowerCurvesResult> {
+    const nowMs = this.now().getTime();
+    const rows = await this.deps.db
+      .select({ startTime: workouts.startTime, curve: sql<{ durationS: number; powerW: number }[] | null>`${workouts.metrics}->'powerCurve'` })
+      .from(workouts)
+      .where(and(gte(workouts.startTime, new Date(nowMs - seasonDays * DAY_MS)), eq(workouts.type, 'cycling')));
+    const recentFrom = nowMs - recentDays * DAY_MS;
+    const best = new Map<number, number>();
+    const recent = new Map<number, number>();
+    let recentRides = 0;
+    let seasonRides = 0;
+    for (const row of rows) {
+      if (!Array.isArray(row.curve) || row.curve.length === 0) continue;
+      const isRecent = row.startTime.getTime() >= recentFrom;
+      seasonRides++;
+      if (isRecent) recentRides++;
+      for (const { durationS, powerW } of row.curve) {
+        best.set(durationS, Math.max(best.get(durationS) ?? 0, powerW));
+        if (isRecent) recent.set(durationS, Math.max(recent.get(durationS) ?? 0, powerW));
+      }
+    }
+    const durationsS = STANDARD_DURATIONS_S.filter((d) => best.has(d));
+    return {
+      recentDays,
+      seasonDays,
+      recentRides,
+      seasonRides,
+      durationsS,
+      recentW: durationsS.map((d) => recent.get(d) ?? null),
+      bestW: durationsS.map((d) => best.get(d) ?? null),
+    };
+  }
+
+  /**
+   * The rider tapped "Update FTP to N W" under a ride: set the profile FTP to the
+   * ride's eFTP and record it on the ride, once. A second tap changes nothing.
+   */
+  async acceptFtpHint(workoutId: number): Promise<FtpHintResult> {
+    const { profile } = await this.deps.profiles.resolved();
+    return this.deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({ metrics: workouts.metrics })
+        .from(workouts)
+        .where(eq(workouts.id, workoutId))
+        .for('update');
+      if (!row) throw new InvalidInput('ride_not_found', `There is no ride ${workoutId} any more. /rides lists the ones you have.`);
+      const metrics = row.metrics as unknown as StoredRideMetrics;
+      if (metrics.ftpUpdate) return { kind: 'already', ftpW: metrics.ftpUpdate.toW };
+      const [current] = await tx.select({ ftpW: riderProfile.ftpW }).from(riderProfile).where(eq(riderProfile.id, 1)).for('update');
+      const fromW = current?.ftpW ?? profile.ftpW;
+      const toW = metrics.eftpW === null ? null : Math.round(metrics.eftpW);
+      if (toW === null || toW <= fromW) return { kind: 'already', ftpW: fromW };
+      const patch = { ftpW: toW, updatedAt: new Date() };
+      await tx.insert(riderProfile).values({ id: 1, ...patch }).onConflictDoUpdate({ target: riderProfile.id, set: patch });
+      const ftpUpdate = { fromW, toW, at: this.now().toISOString() };
+      await tx
+        .update(workouts)
+        .set({ metrics: sql`${workouts.metrics} || ${JSON.stringify({ ftpUpdate })}::jsonb` })
+        .where(eq(workouts.id, workoutId));
+      return { kind: 'updated', fromW, toW };
+    });
+  }
+
+  private async findBySource(source: string, sourceActivityId: string): Promise<StoredRide | undefined> {
+    const [row] = await this.deps.db
+      .select()
+      .from(workouts)
+      .where(and(eq(workouts.source, source), eq(workouts.sourceActivityId, sourceActivityId)));
+    return row ? toStored(row) : undefined;
+  }
+}
+
+function summaryColumns() {
+  const { streams: _streams, ...columns } = getTableColumns(workouts);
+  return columns;
+}
+
+function toStored(row: WorkoutRow): StoredRide {
+  const { streams, ...workout } = row;
+  return {
+    workout,
+    metrics: row.metrics as unknown as StoredRideMetrics,
+    streams: streams ? decodeStreams(new Uint8Array(streams)) : null,
+  };
+}
+
+function stripExtension(fileName: string | undefined): string | undefined {
+  if (!fileName) return undefined;
+  const base = path.basename(fileName).replace(/(\.(fit|gpx|tcx))?(\.gz)?$/i, '').trim();
+  return base || undefined;
+}
