@@ -52,3 +52,27 @@ export function captionIntent(caption: string | undefined): 'route' | 'ride' | u
   if (/\bride\b/.test(words)) return 'ride';
   return undefined;
 }
+
+export type DocumentClaim = { kind: 'mine'; bytes: Uint8Array } | { kind: 'answered' } | { kind: 'not-mine' };
+
+/**
+ * The shared first steps of every feature that reads documents: skip what it can
+ * tell is not its kind by name, refuse an oversized file of its kind before any
+ * download, download once, and check the bytes.
+ */
+export async function claimDocument(
+  ctx: BotContext & { message: { document: { file_name?: string; file_size?: number } } },
+  config: Config,
+  rule: { named: boolean; skip: boolean; looksRight: (bytes: Uint8Array) => boolean },
+): Promise<DocumentClaim> {
+  if (rule.skip) return { kind: 'not-mine' };
+  const size = ctx.message.document.file_size;
+  if (size !== undefined && size > TELEGRAM_DOWNLOAD_LIMIT) {
+    if (!rule.named) return { kind: 'not-mine' };
+    await ctx.reply(tooBigMessage(size));
+    return { kind: 'answered' };
+  }
+  await ctx.replyWithChatAction('typing');
+  const bytes = await downloadDocument(ctx, config);
+  return rule.named || rule.looksRight(bytes) ? { kind: 'mine', bytes } : { kind: 'not-mine' };
+}

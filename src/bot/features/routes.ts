@@ -3,7 +3,8 @@ import { renderElevationProfile } from '../../charts/elevation.ts';
 import type { Config } from '../../config.ts';
 import type { RouteLibrary, StoredRoute } from '../../services/routes.ts';
 import type { BotContext } from '../context.ts';
-import { captionIntent, downloadDocument, looksLikeGpx, looksLikeRecordedRide, TELEGRAM_DOWNLOAD_LIMIT, tooBigMessage } from '../files.ts';
+import { captionIntent, claimDocument, looksLikeGpx, looksLikeRecordedRide } from '../files.ts';
+import { pagedList } from '../keyboards.ts';
 import { html, joinHtml } from '../html.ts';
 import { chartClimbs, climbTables, routeCaption } from '../route-view.ts';
 
@@ -50,19 +51,13 @@ export function routesFeature(routes: RouteLibrary, config: Config): Composer<Bo
   feature.on('message:document', async (ctx, next) => {
     const doc = ctx.message.document;
     const name = doc.file_name ?? '';
-    const named = GPX_NAME.test(name) || doc.mime_type === 'application/gpx+xml';
     const intent = captionIntent(ctx.message.caption);
-    if ((!named && OTHER_KNOWN.test(name)) || intent === 'ride') return next();
-    if (doc.file_size !== undefined && doc.file_size > TELEGRAM_DOWNLOAD_LIMIT) {
-      if (named) await ctx.reply(tooBigMessage(doc.file_size));
-      else await next();
-      return;
-    }
-    await ctx.replyWithChatAction('typing');
-    const bytes = await downloadDocument(ctx, config);
-    if (!named && !looksLikeGpx(bytes)) return next();
+    const named = GPX_NAME.test(name) || doc.mime_type === 'application/gpx+xml';
+    const claim = await claimDocument(ctx, config, { named, skip: (!named && OTHER_KNOWN.test(name)) || intent === 'ride', looksRight: looksLikeGpx });
+    if (claim.kind === 'answered') return;
     // a recorded ride with sensor data belongs to the rides feature, unless the rider said "route"
-    if (intent !== 'route' && looksLikeRecordedRide(bytes)) return next();
+    if (claim.kind === 'not-mine' || (intent !== 'route' && looksLikeRecordedRide(claim.bytes))) return next();
+    const bytes = claim.bytes;
     const result = await routes.import(bytes, name || undefined);
     if (result.kind === 'duplicate') {
       const stored = await routes.get(result.route.id);
@@ -76,13 +71,15 @@ export function routesFeature(routes: RouteLibrary, config: Config): Composer<Bo
   async function listPage(page: number) {
     const { routes: rows, total } = await routes.list(page * PAGE_SIZE, PAGE_SIZE);
     if (total === 0) return { text: 'No routes yet. Send me a .gpx file and I will work out its climbs, gears and time.', keyboard: undefined };
-    const pages = Math.ceil(total / PAGE_SIZE);
-    const keyboard = new InlineKeyboard();
-    for (const r of rows) keyboard.text(`${r.id}. ${r.name.slice(0, 40)} · ${(r.distanceM / 1000).toFixed(0)} km`, cb.show(r.id)).row();
-    if (page > 0) keyboard.text('◀ Newer', cb.page(page - 1));
-    if (page < pages - 1) keyboard.text('Older ▶', cb.page(page + 1));
-    const text = html`<b>Your routes</b> (${total}, page ${page + 1} of ${pages}). Tap one for its climbs and chart.`.value;
-    return { text, keyboard };
+    return pagedList({
+      title: 'Your routes',
+      noun: 'climbs and chart',
+      total,
+      page,
+      pageSize: PAGE_SIZE,
+      items: rows.map((r) => ({ label: `${r.id}. ${r.name.slice(0, 40)} · ${(r.distanceM / 1000).toFixed(0)} km`, data: cb.show(r.id) })),
+      pageData: cb.page,
+    });
   }
 
   feature.command('routes', async (ctx) => {
