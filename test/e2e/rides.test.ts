@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../src/domain/errors.ts';
 import { decodeRideFile } from '../../src/domain/ride-file.ts';
 import { startHarness, type Harness } from '../support/app.ts';
+import { syntheticRideFit } from '../support/fit-writer.ts';
 
 const fixture = async (dir: 'fit' | 'rides' | 'gpx', name: string) =>
   new Uint8Array(await readFile(new URL(`../fixtures/${dir}/${name}`, import.meta.url)));
@@ -21,27 +22,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** A synthetic ride written with the FIT SDK's encoder: 1 record a second, constant power and HR. */
-function rideFit(start: Date, seconds: number, powerW: number): Uint8Array {
-  const enc = new Encoder();
-  const write = (name: string, fields: Record<string, unknown>) =>
-    enc.writeMesg({ mesgNum: Profile.MesgNum[name]!, ...fields } as Parameters<Encoder['writeMesg']>[0]);
-  write('FILE_ID', { type: 'activity', manufacturer: 'development', product: 0, timeCreated: start });
-  write('SPORT', { sport: 'cycling', subSport: 'road' });
-  for (let s = 0; s < seconds; s++) {
-    write('RECORD', {
-      timestamp: new Date(start.getTime() + s * 1000),
-      positionLat: 547_000_000 + s * 1000,
-      positionLong: 174_000_000,
-      distance: s * 8,
-      speed: 8,
-      power: powerW,
-      cadence: 90,
-      heartRate: 140,
-    });
-  }
-  return enc.close();
-}
+const rideFit = (start: Date, seconds: number, powerW: number) => syntheticRideFit({ start, seconds, powerW, hrBpm: 140 });
 
 async function workoutRows(): Promise<{ id: number; type: string; has_streams: boolean; analysis_status: string }[]> {
   const result = (await h.app.database.db.execute(

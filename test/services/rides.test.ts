@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Encoder, Profile } from '@garmin/fitsdk';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
@@ -9,29 +8,11 @@ import { dailyLoads, fitnessSeries } from '../../src/domain/load.ts';
 import { ProfileService } from '../../src/services/profile.ts';
 import { ftpHint, RideService } from '../../src/services/rides.ts';
 import { createTestStorage, type TestStorage } from '../support/database.ts';
+import { syntheticRideFit } from '../support/fit-writer.ts';
 
 const fit = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/fit/${name}`, import.meta.url)));
 
-/** A synthetic ride written with the FIT SDK's encoder: 1 record a second, constant power/HR. */
-function rideFit(opts: { start: Date; seconds: number; powerW?: number; hrBpm?: number; sport?: 'cycling' | 'running' }): Uint8Array {
-  const enc = new Encoder();
-  const write = (name: string, fields: Record<string, unknown>) =>
-    enc.writeMesg({ mesgNum: Profile.MesgNum[name]!, ...fields } as Parameters<Encoder['writeMesg']>[0]);
-  write('FILE_ID', { type: 'activity', manufacturer: 'development', product: 0, timeCreated: opts.start });
-  write('SPORT', { sport: opts.sport ?? 'cycling', subSport: 'road' });
-  for (let s = 0; s < opts.seconds; s++) {
-    write('RECORD', {
-      timestamp: new Date(opts.start.getTime() + s * 1000),
-      positionLat: 547_000_000 + s * 1000,
-      positionLong: 174_000_000,
-      distance: s * 8,
-      speed: 8,
-      ...(opts.powerW !== undefined ? { power: opts.powerW, cadence: 90 } : {}),
-      ...(opts.hrBpm !== undefined ? { heartRate: opts.hrBpm } : {}),
-    });
-  }
-  return enc.close();
-}
+const rideFit = syntheticRideFit;
 
 let storage: TestStorage;
 let database: Database;
