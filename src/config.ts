@@ -79,6 +79,9 @@ const schema = z
     }
   });
 
+/** Every variable the schema reads (documented in .env.example and the README). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 export interface Config {
   telegram: { token: string; chatId: number | undefined; apiRoot: string };
   dataDir: string;

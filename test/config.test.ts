@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, secretsOf } from '../src/config.ts';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, secretsOf } from '../src/config.ts';
 
 const base = { TELEGRAM_BOT_TOKEN: '123456:AAE-secret_token', TELEGRAM_CHAT_ID: '1001' };
 
@@ -71,5 +71,18 @@ describe('loadConfig', () => {
       expect.arrayContaining(['123456:AAE-secret_token', 'AAE-secret_token', 'sk-or-v1-abcdef', 'hunter2!x', 'p@ss word', 'p%40ss%20word']),
     );
     expect(secrets).not.toContain('rider@example.com');
+  });
+});
+
+describe('documentation of the environment', () => {
+  it('.env.example and the README list every variable the schema reads', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const example = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    expect(CONFIG_VARIABLES.length).toBeGreaterThan(15);
+    for (const name of CONFIG_VARIABLES) {
+      expect(example, name).toMatch(new RegExp(`^(# )?${name}=`, 'm'));
+      expect(readme, name).toContain(`\`${name}\``);
+    }
   });
 });
