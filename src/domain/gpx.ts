@@ -8,6 +8,10 @@
  * gpx.studio) and Garmin PowerExtension <PowerInWatts>. Extension elements are
  * matched by local name, whatever their prefix or namespace.
  *
+ * Absent values are properties set to undefined (`p.hrBpm === undefined`; don't
+ * test with `in`): every Sample is built with all its fields, so all points share
+ * one hidden class whatever order a device writes its extensions in.
+ *
  * What we refuse, each with its own code and one sentence for the rider: see
  * GPX_ERRORS. Refusals happen as soon as they are known (a DOCTYPE, depth 65,
  * point 200,001), so hostile files cost little.
@@ -82,58 +86,107 @@ const P_WPT = 3;
 const CHUNK_BYTES = 1 << 16; // 64 KiB: decoding in large pieces was 4x slower (measured)
 
 export function parseGpx(input: Uint8Array | string, limits?: { maxPoints?: number }): ParsedGpx {
-  const maxPoints = limits?.maxPoints ?? DEFAULT_MAX_POINTS;
-  const out: ParsedGpx = { tracks: [], routes: [], waypoints: [], pointCount: 0 };
-  let metaName: string | undefined;
+  const reader = new GpxReader(limits?.maxPoints ?? DEFAULT_MAX_POINTS);
+  parser._init(); // the previous file may have been refused half-way
+  active = reader;
+  try {
+    if (typeof input === 'string') {
+      // Already in memory as one string: one write is faster than slices of it.
+      parser.write(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input);
+    } else {
+      const decoder = decoderFor(input);
+      for (let i = 0; i < input.length; i += CHUNK_BYTES) {
+        const piece = decoder.decode(input.subarray(i, i + CHUNK_BYTES), { stream: true });
+        if (piece.length > 0) parser.write(piece);
+      }
+      const tail = decoder.decode();
+      if (tail.length > 0) parser.write(tail);
+    }
+    reader.closing = true;
+    parser.close();
+  } finally {
+    active = undefined;
+  }
+  return reader.result();
+}
 
-  let depth = 0;
-  let top = ''; // local name of the current child of <gpx>
-  let track: GpxTrack | undefined;
-  let segment: Sample[] | undefined;
-  let route: { name?: string; points: Sample[] } | undefined;
-  let point: Sample | undefined;
-  let pointKind = 0;
-  let pointDepth = -1;
-  let wptName: string | undefined;
-  let field = F_NONE;
-  let fieldDepth = -1;
-  let text = '';
-  let allPoints = 0;
-  let closing = false;
+/**
+ * One saxes parser for the process, reset for each file (parsing is
+ * synchronous, so files never overlap). A parser per file cost 3-4x after a
+ * few files (measured): saxes adds its handler fields after construction and
+ * isSelfClosing to each tag, V8 holds those hidden classes weakly, and a full
+ * GC between files dropped them with the optimised code built on them until V8
+ * stopped optimising. The living parser and one kept tag hold them; the
+ * handlers reach the file in progress through `active`.
+ */
+const parser = new SaxesParser({ xmlns: false, position: true });
+parser.on('doctype', onDoctype);
+parser.on('error', onError);
+parser.on('text', onText);
+parser.on('cdata', onText);
+parser.on('opentag', onOpenTag);
+parser.on('closetag', onCloseTag);
+let active: GpxReader | undefined;
+let keptTag: SaxesTagPlain | undefined;
 
-  const parser = new SaxesParser({ xmlns: false, position: true });
+function onDoctype(): void {
+  fail('dtd_refused', 'DOCTYPE declaration before the root element');
+}
+function onError(err: Error): void {
+  const msg = err.message;
+  if (!(active as GpxReader).closing) fail('malformed_xml', msg);
+  if (msg.includes('must contain a root element')) fail('not_gpx', msg);
+  fail('truncated', msg);
+}
+function onText(t: string): void {
+  const r = active as GpxReader;
+  if (r.field !== F_NONE) r.text += t;
+}
+function onOpenTag(tag: SaxesTagPlain): void {
+  (active as GpxReader).openTag(tag);
+}
+function onCloseTag(): void {
+  (active as GpxReader).closeTag();
+}
 
-  parser.on('doctype', () => fail('dtd_refused', 'DOCTYPE declaration before the root element'));
-  parser.on('error', (err) => {
-    const msg = err.message;
-    if (!closing) fail('malformed_xml', msg);
-    if (msg.includes('must contain a root element')) fail('not_gpx', msg);
-    fail('truncated', msg);
-  });
-  // Text is only listened to inside an element we read: saxes then skips
-  // slicing the whitespace between every pair of tags (a third of the work).
-  const onText = (t: string): void => {
-    text += t;
-  };
-  parser.on('cdata', (t) => {
-    if (field !== F_NONE) text += t;
-  });
+/** The state of one parse: where we are in the tree and what we have read. */
+class GpxReader {
+  // Objects are built with all their fields (undefined when absent): one hidden class each.
+  readonly out: ParsedGpx = { name: undefined, creator: undefined, version: undefined, tracks: [], routes: [], waypoints: [], pointCount: 0 };
+  metaName: string | undefined = undefined;
+  depth = 0;
+  top = ''; // local name of the current child of <gpx>
+  track: GpxTrack | undefined = undefined;
+  segment: Sample[] | undefined = undefined;
+  route: { name?: string; points: Sample[] } | undefined = undefined;
+  point: Sample | undefined = undefined;
+  pointKind = 0;
+  pointDepth = -1;
+  wptName: string | undefined = undefined;
+  field = F_NONE;
+  fieldDepth = -1;
+  text = '';
+  allPoints = 0;
+  closing = false;
 
-  parser.on('opentag', (tag: SaxesTagPlain) => {
-    depth++;
+  constructor(readonly maxPoints: number) {}
+
+  openTag(tag: SaxesTagPlain): void {
+    const depth = ++this.depth;
     if (depth > MAX_DEPTH) fail('too_deep', `more than ${MAX_DEPTH} nested elements`);
     const qname = tag.name;
     const colon = qname.indexOf(':');
     const local = colon < 0 ? qname : qname.slice(colon + 1);
 
     if (depth === 1) {
+      keptTag = tag;
       if (local !== 'gpx') fail('not_gpx', `root element is <${qname}>`);
-      out.version = tag.attributes.version || undefined;
-      out.creator = tag.attributes.creator || undefined;
+      this.out.version = tag.attributes.version || undefined;
+      this.out.creator = tag.attributes.creator || undefined;
       return;
     }
 
-    if (point !== undefined) {
+    if (this.point !== undefined) {
       let f = F_NONE;
       switch (local) {
         case 'ele': f = F_ELE; break;
@@ -143,98 +196,99 @@ export function parseGpx(input: Uint8Array | string, limits?: { maxPoints?: numb
         case 'atemp': case 'temp': f = F_TEMP; break;
         case 'power': case 'PowerInWatts': f = F_POWER; break;
         case 'speed': f = F_SPEED; break;
-        case 'name': if (pointKind === P_WPT && depth === pointDepth + 1) f = F_WPT_NAME; break;
+        case 'name': if (this.pointKind === P_WPT && depth === this.pointDepth + 1) f = F_WPT_NAME; break;
       }
-      if (f !== F_NONE) startField(f);
+      if (f !== F_NONE) this.startField(f);
       return;
     }
 
-    if (depth === 2) top = local;
+    if (depth === 2) this.top = local;
+    const top = this.top;
     switch (local) {
       case 'trkpt':
         if (top === 'trk') {
-          if (segment === undefined) {
-            segment = [];
-            track?.segments.push(segment);
+          if (this.segment === undefined) {
+            this.segment = [];
+            this.track?.segments.push(this.segment);
           }
-          startPoint(tag, P_TRK);
+          this.startPoint(tag, P_TRK);
         }
         return;
       case 'rtept':
-        if (route !== undefined) startPoint(tag, P_RTE);
+        if (this.route !== undefined) this.startPoint(tag, P_RTE);
         return;
       case 'wpt':
-        if (depth === 2) startPoint(tag, P_WPT);
+        if (depth === 2) this.startPoint(tag, P_WPT);
         return;
       case 'trk':
         if (depth === 2) {
-          track = { segments: [] };
-          out.tracks.push(track);
+          this.track = { name: undefined, type: undefined, segments: [] };
+          this.out.tracks.push(this.track);
         }
         return;
       case 'trkseg':
-        if (depth === 3 && track !== undefined) {
-          segment = [];
-          track.segments.push(segment);
+        if (depth === 3 && this.track !== undefined) {
+          this.segment = [];
+          this.track.segments.push(this.segment);
         }
         return;
       case 'rte':
         if (depth === 2) {
-          route = { points: [] };
-          out.routes.push(route);
+          this.route = { name: undefined, points: [] };
+          this.out.routes.push(this.route);
         }
         return;
       case 'name':
         // GPX 1.0 puts the file's name directly under <gpx>; 1.1 under <metadata>.
-        if (depth === 2) startField(F_META_NAME);
+        if (depth === 2) this.startField(F_META_NAME);
         else if (depth === 3) {
-          if (top === 'metadata') startField(F_META_NAME);
-          else if (top === 'trk') startField(F_TRK_NAME);
-          else if (top === 'rte') startField(F_RTE_NAME);
+          if (top === 'metadata') this.startField(F_META_NAME);
+          else if (top === 'trk') this.startField(F_TRK_NAME);
+          else if (top === 'rte') this.startField(F_RTE_NAME);
         }
         return;
       case 'type':
-        if (depth === 3 && top === 'trk') startField(F_TRK_TYPE);
+        if (depth === 3 && top === 'trk') this.startField(F_TRK_TYPE);
         return;
     }
-  });
-
-  parser.on('closetag', () => {
-    if (depth === fieldDepth) endField();
-    if (depth === pointDepth) endPoint();
-    else if (depth === 3 && top === 'trk') segment = undefined;
-    else if (depth === 2) {
-      track = undefined;
-      segment = undefined;
-      route = undefined;
-      top = '';
-    }
-    depth--;
-  });
-
-  function startField(f: number): void {
-    field = f;
-    fieldDepth = depth;
-    text = '';
-    parser.on('text', onText);
   }
 
-  function endField(): void {
-    const f = field;
-    field = F_NONE;
-    fieldDepth = -1;
-    parser.off('text');
+  closeTag(): void {
+    const depth = this.depth;
+    if (depth === this.fieldDepth) this.endField();
+    if (depth === this.pointDepth) this.endPoint();
+    else if (depth === 3 && this.top === 'trk') this.segment = undefined;
+    else if (depth === 2) {
+      this.track = undefined;
+      this.segment = undefined;
+      this.route = undefined;
+      this.top = '';
+    }
+    this.depth = depth - 1;
+  }
+
+  startField(f: number): void {
+    this.field = f;
+    this.fieldDepth = this.depth;
+    this.text = '';
+  }
+
+  endField(): void {
+    const f = this.field;
+    const text = this.text;
+    this.field = F_NONE;
+    this.fieldDepth = -1;
     if (f >= F_WPT_NAME) {
       const s = text.trim();
       if (s === '') return;
-      if (f === F_WPT_NAME) wptName = s;
-      else if (f === F_META_NAME) metaName ??= s;
-      else if (f === F_TRK_NAME && track) track.name = s;
-      else if (f === F_TRK_TYPE && track) track.type = s;
-      else if (f === F_RTE_NAME && route) route.name = s;
+      if (f === F_WPT_NAME) this.wptName = s;
+      else if (f === F_META_NAME) this.metaName ??= s;
+      else if (f === F_TRK_NAME && this.track) this.track.name = s;
+      else if (f === F_TRK_TYPE && this.track) this.track.type = s;
+      else if (f === F_RTE_NAME && this.route) this.route.name = s;
       return;
     }
-    const p = point as Sample;
+    const p = this.point as Sample;
     if (f === F_TIME) {
       const ms = parseTimeMs(text.trim());
       if (ms === ms) p.timeMs = ms; // not NaN
@@ -252,58 +306,58 @@ export function parseGpx(input: Uint8Array | string, limits?: { maxPoints?: numb
     }
   }
 
-  function startPoint(tag: SaxesTagPlain, kind: number): void {
+  startPoint(tag: SaxesTagPlain, kind: number): void {
     // parseFloat: NaN for missing/empty/non-numeric, and NaN fails both range tests.
     const lat = parseFloat(tag.attributes.lat as string);
     const lon = parseFloat(tag.attributes.lon as string);
     if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
-      fail('bad_coordinates', `<${tag.name} lat="${tag.attributes.lat}" lon="${tag.attributes.lon}"> at ${parser.line}:${parser.column}`);
+      const at = `${parser.line}:${parser.column}`;
+      fail('bad_coordinates', `<${tag.name} lat="${tag.attributes.lat}" lon="${tag.attributes.lon}"> at ${at}`);
     }
-    if (++allPoints > maxPoints) fail('too_many_points', `more than ${maxPoints} points`, maxPoints);
-    point = { lat, lon };
-    pointKind = kind;
-    pointDepth = depth;
-    wptName = undefined;
+    if (++this.allPoints > this.maxPoints) fail('too_many_points', `more than ${this.maxPoints} points`, this.maxPoints);
+    this.point = {
+      timeMs: undefined,
+      lat,
+      lon,
+      eleM: undefined,
+      hrBpm: undefined,
+      cadenceRpm: undefined,
+      powerW: undefined,
+      tempC: undefined,
+      speedMps: undefined,
+      distanceM: undefined,
+    };
+    this.pointKind = kind;
+    this.pointDepth = this.depth;
+    this.wptName = undefined;
   }
 
-  function endPoint(): void {
-    const p = point as Sample;
-    if (pointKind === P_TRK) (segment as Sample[]).push(p);
-    else if (pointKind === P_RTE) (route as { points: Sample[] }).points.push(p);
+  endPoint(): void {
+    const p = this.point as Sample;
+    if (this.pointKind === P_TRK) (this.segment as Sample[]).push(p);
+    else if (this.pointKind === P_RTE) (this.route as { points: Sample[] }).points.push(p);
     else {
       const w: ParsedGpx['waypoints'][number] = { lat: p.lat as number, lon: p.lon as number };
-      if (wptName !== undefined) w.name = wptName;
+      if (this.wptName !== undefined) w.name = this.wptName;
       if (p.eleM !== undefined) w.eleM = p.eleM;
-      out.waypoints.push(w);
+      this.out.waypoints.push(w);
     }
-    point = undefined;
-    pointDepth = -1;
-    pointKind = 0;
+    this.point = undefined;
+    this.pointDepth = -1;
+    this.pointKind = 0;
   }
 
-  if (typeof input === 'string') {
-    const s = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-    for (let i = 0; i < s.length; i += CHUNK_BYTES) parser.write(s.slice(i, i + CHUNK_BYTES));
-  } else {
-    const decoder = decoderFor(input);
-    for (let i = 0; i < input.length; i += CHUNK_BYTES) {
-      const piece = decoder.decode(input.subarray(i, i + CHUNK_BYTES), { stream: true });
-      if (piece.length > 0) parser.write(piece);
+  result(): ParsedGpx {
+    const out = this.out;
+    for (const t of out.tracks) for (const seg of t.segments) out.pointCount += seg.length;
+    for (const r of out.routes) out.pointCount += r.points.length;
+    if (out.pointCount === 0) {
+      if (out.waypoints.length > 0) fail('waypoints_only', `${out.waypoints.length} waypoints, no trkpt or rtept`);
+      fail('no_points', 'no trkpt or rtept');
     }
-    const tail = decoder.decode();
-    if (tail.length > 0) parser.write(tail);
+    out.name = this.metaName ?? out.tracks.find((t) => t.name)?.name ?? out.routes.find((r) => r.name)?.name;
+    return out;
   }
-  closing = true;
-  parser.close();
-
-  for (const t of out.tracks) for (const seg of t.segments) out.pointCount += seg.length;
-  for (const r of out.routes) out.pointCount += r.points.length;
-  if (out.pointCount === 0) {
-    if (out.waypoints.length > 0) fail('waypoints_only', `${out.waypoints.length} waypoints, no trkpt or rtept`);
-    fail('no_points', 'no trkpt or rtept');
-  }
-  out.name = metaName ?? out.tracks.find((t) => t.name)?.name ?? out.routes.find((r) => r.name)?.name;
-  return out;
 }
 
 /**
@@ -365,8 +419,8 @@ function fastUtcMs(s: string, n: number): number {
   const h = digit(s, 11) * 10 + digit(s, 12);
   const mi = digit(s, 14) * 10 + digit(s, 15);
   const sec = digit(s, 17) * 10 + digit(s, 18);
-  // Day 29-31 and anything odd go the slow, validating way (NaN fails these tests).
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h <= 23 && mi <= 59 && sec <= 59 && y >= 0)) return NaN;
+  // Anything odd goes to Date.parse (NaN fails these tests). Like Date.parse, Feb 30 rolls over.
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59 && y >= 0)) return NaN;
   let ms = 0;
   if (n > 20) {
     if (s.charCodeAt(19) !== 46 /* . */) return NaN;

@@ -37,39 +37,44 @@ export function airDensityKgM3(altitudeM: number): number {
   return SEA_LEVEL_RHO * Math.exp(-altitudeM / SCALE_HEIGHT_M);
 }
 
-function resistances(grade: number, c: RideConditions): { gravityRollingN: number; aeroK: number; efficiency: number } {
-  const theta = Math.atan(grade);
-  const crr = c.crr ?? PHYSICS_DEFAULTS.crr;
-  const gravityRollingN = c.massKg * GRAVITY * (Math.sin(theta) + crr * Math.cos(theta));
-  const aeroK = 0.5 * airDensityKgM3(c.altitudeM ?? 0) * (c.cdaM2 ?? PHYSICS_DEFAULTS.cdaM2);
-  return { gravityRollingN, aeroK, efficiency: 1 - (c.drivetrainLoss ?? PHYSICS_DEFAULTS.drivetrainLoss) };
+/** Grade-dependent force m·g·(sin θ + Crr·cos θ), θ = atan(grade), without trigonometry. */
+function gravityRollingN(grade: number, c: RideConditions): number {
+  const hyp = Math.sqrt(1 + grade * grade);
+  return (c.massKg * GRAVITY * (grade + (c.crr ?? PHYSICS_DEFAULTS.crr))) / hyp;
+}
+
+function aeroK(c: RideConditions): number {
+  return 0.5 * airDensityKgM3(c.altitudeM ?? 0) * (c.cdaM2 ?? PHYSICS_DEFAULTS.cdaM2);
 }
 
 /** Power at the cranks needed to ride at `speedMps` on `grade` (0.06 = 6 %); negative means braking. */
 export function powerForSpeedW(speedMps: number, grade: number, c: RideConditions): number {
-  const { gravityRollingN, aeroK, efficiency } = resistances(grade, c);
-  return (speedMps * (gravityRollingN + aeroK * speedMps * speedMps)) / efficiency;
+  const efficiency = 1 - (c.drivetrainLoss ?? PHYSICS_DEFAULTS.drivetrainLoss);
+  return (speedMps * (gravityRollingN(grade, c) + aeroK(c) * speedMps * speedMps)) / efficiency;
 }
 
 /**
- * Steady speed for a crank power on a grade, capped at `maxSpeedMps`.
- * Bisection on f(v) = a·v³ + b·v − P·(1−loss): f(0) ≤ 0 and f has exactly one
- * positive root for P > 0 (also on descents, where b < 0); for P = 0 on a
- * descent the root is the coasting speed √(−b/a).
+ * Steady speed for a crank power on a grade, capped at `maxSpeedMps`: the
+ * positive root of f(v) = a·v³ + b·v − P·(1−loss). Newton from an upper bound
+ * (f is convex for v > 0 and, past its minimum, increasing), so it converges
+ * from above without overshooting; this holds on descents (b < 0) too, where
+ * P = 0 gives the coasting speed √(−b/a).
  */
 export function speedForPowerMps(powerW: number, grade: number, c: RideConditions): number {
-  const { gravityRollingN: b, aeroK: a, efficiency } = resistances(grade, c);
-  const p = Math.max(0, powerW) * efficiency;
-  const f = (v: number): number => v * (b + a * v * v) - p;
-  let lo = 0;
-  let hi = 20;
-  while (f(hi) <= 0) hi *= 2;
-  for (let i = 0; i < 60 && hi - lo > 1e-6; i++) {
-    const mid = (lo + hi) / 2;
-    if (f(mid) > 0) hi = mid;
-    else lo = mid;
+  const cap = c.maxSpeedMps ?? PHYSICS_DEFAULTS.maxSpeedMps;
+  const a = aeroK(c);
+  const b = gravityRollingN(grade, c);
+  const p = Math.max(0, powerW) * (1 - (c.drivetrainLoss ?? PHYSICS_DEFAULTS.drivetrainLoss));
+  if (cap * (b + a * cap * cap) - p <= 0) return cap; // the root is at or beyond the cap
+  // f(v0) >= 0: a·v0³ >= 2p and a·v0² >= −2b give a·v0³ + b·v0 >= p.
+  let v = Math.max(Math.cbrt((2 * p) / a), Math.sqrt(Math.max(0, (-2 * b) / a)), 1e-9);
+  for (let i = 0; i < 50; i++) {
+    const f = v * (b + a * v * v) - p;
+    const next = v - f / (3 * a * v * v + b);
+    if (!(next < v) || v - next < 1e-9) break;
+    v = next;
   }
-  return Math.min((lo + hi) / 2, c.maxSpeedMps ?? PHYSICS_DEFAULTS.maxSpeedMps);
+  return v;
 }
 
 // ---------------------------------------------------------------- gearing

@@ -1,0 +1,624 @@
+/**
+ * Route analysis: distance, climbing, the route cut into climbs / descents /
+ * flat and rolling parts, and a time estimate from the rider's power — the
+ * conventions of METRICS.md "Elevation and climbs" and "Speed, time and gears".
+ *
+ * Pipeline: points -> cumulative haversine distance (segments not bridged)
+ * -> elevation resampled on a 25 m grid and lightly smoothed -> 10 m turning
+ * points -> climbs/descents (trimmed, split at long flat stretches) -> gaps
+ * filled with flat/rolling sections -> power, time and gears per section.
+ */
+import type { ParsedGpx } from './gpx.ts';
+import { minimumGear, PHYSICS_DEFAULTS, speedForPowerMps, type GearAdvice } from './physics.ts';
+import type { ResolvedProfile, RiderProfile } from './profile.ts';
+import type { Sample } from './samples.ts';
+
+/** Mean earth radius (IUGG), the one the fixture reference distances use. */
+export const EARTH_RADIUS_M = 6_371_008.8;
+export const GRID_STEP_M = 25;
+/** Grades are measured over 100 m windows, gears over the steepest 200 m (METRICS.md). */
+const GRADE_WINDOW_M = 100;
+const GEAR_WINDOW_M = 200;
+const SMOOTH_HALF_CELLS = 2; // ±50 m moving average: takes GPS/barometer jitter out, keeps 100 m grades
+const MAX_GRID_CELLS = 200_000;
+export const HYSTERESIS_M = 3;
+const CLIMB_MIN_M = 300;
+const CLIMB_MIN_GRADE = 0.03;
+const DIP_MERGE_M = 10; // dips smaller than this stay inside the climb
+const TINY_GAP_M = 100; // a flat bit this short between two sections joins the previous one
+const ROLLING_M_PER_KM = 15; // ups and downs adding up to more than 1.5 % of the length
+const CHART_MAX_POINTS = 1000;
+
+// Target power, share of FTP. Climbs: 88 % when the climb takes < 20 min at that power, else 83 % (< 40 min), 80 % (< 60 min), 75 %.
+export const TARGET_POWER = {
+  flat: 0.68,
+  descent: 0.4,
+  climb: [
+    { share: 0.88, underS: 20 * 60 },
+    { share: 0.83, underS: 40 * 60 },
+    { share: 0.8, underS: 60 * 60 },
+    { share: 0.75, underS: Infinity },
+  ],
+} as const;
+
+export type SectionKind = 'climb' | 'descent' | 'rolling' | 'flat';
+export type ClimbCategory = 'HC' | '1' | '2' | '3' | '4';
+
+export interface RouteSection {
+  kind: SectionKind;
+  startM: number;
+  endM: number;
+  distanceM: number;
+  /** Smoothed elevation at the ends; null when the file has no elevation. */
+  startEleM: number | null;
+  endEleM: number | null;
+  /** 3 m hysteresis on the smoothed elevation inside the section. */
+  ascentM: number;
+  descentM: number;
+  gradeAvgPct: number;
+  /** Steepest 100 m window in the section's direction: uphill for climbs/flat/rolling, downhill (negative) for descents. */
+  gradeMaxPct: number;
+  /** Climbs: steepest 200 m, the grade the gear advice is for. */
+  steepest200mPct: number | null;
+  /** Climbs: length_m x avg_grade_pct. */
+  score: number | null;
+  category: ClimbCategory | null;
+  targetPowerW: number;
+  estTimeS: number;
+  /** Climbs with elevation: the minimum gear on the steepest 200 m at the target power. */
+  minGear: GearAdvice | null;
+}
+
+export interface RouteAnalysis {
+  name?: string;
+  /** Points analysed (track points, else route points). */
+  points: number;
+  distanceM: number;
+  ascentM: number;
+  descentM: number;
+  minElevationM: number | null;
+  maxElevationM: number | null;
+  estTimeS: number;
+  hasElevation: boolean;
+  hasTime: boolean;
+  sections: RouteSection[];
+  /** For the elevation chart: smoothed, LTTB-decimated to <= 1,000 points; empty without elevation. */
+  profileSeries: { distanceM: number[]; eleM: number[] };
+  /** Short phrases the reply shows: powers used, profile defaults, what is missing. */
+  assumptions: string[];
+}
+
+const RAD = Math.PI / 180;
+
+export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  return haversineCosM(lat1, lon1, Math.cos(lat1 * RAD), lat2, lon2, Math.cos(lat2 * RAD));
+}
+
+/** Haversine with the cosines of both latitudes given (each point's is computed once). */
+function haversineCosM(lat1: number, lon1: number, cos1: number, lat2: number, lon2: number, cos2: number): number {
+  const sinLat = Math.sin(((lat2 - lat1) * RAD) / 2);
+  const sinLon = Math.sin(((lon2 - lon1) * RAD) / 2);
+  const a = sinLat * sinLat + cos1 * cos2 * sinLon * sinLon;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/**
+ * Ascent/descent with hysteresis (METRICS.md): a rise counts once it exceeds
+ * `thresholdM` above the last low, and then counts from that low to the next
+ * high. NaN entries are skipped.
+ */
+export function hysteresisAscent(
+  ele: ArrayLike<number>,
+  thresholdM = HYSTERESIS_M,
+  from = 0,
+  to = ele.length,
+): { ascentM: number; descentM: number } {
+  let ascentM = 0;
+  let descentM = 0;
+  let dir = 0;
+  let lo = NaN;
+  let hi = NaN;
+  let anchor = NaN;
+  let extreme = NaN;
+  for (let i = from; i < to; i++) {
+    const e = ele[i] as number;
+    if (e !== e) continue;
+    if (lo !== lo) {
+      lo = hi = e;
+      continue;
+    }
+    if (dir === 0) {
+      if (e < lo) lo = e;
+      if (e > hi) hi = e;
+      if (e - lo > thresholdM) {
+        dir = 1;
+        anchor = lo;
+        extreme = e;
+      } else if (hi - e > thresholdM) {
+        dir = -1;
+        anchor = hi;
+        extreme = e;
+      }
+    } else if (dir === 1) {
+      if (e > extreme) extreme = e;
+      else if (extreme - e > thresholdM) {
+        ascentM += extreme - anchor;
+        dir = -1;
+        anchor = extreme;
+        extreme = e;
+      }
+    } else if (e < extreme) extreme = e;
+    else if (e - extreme > thresholdM) {
+      descentM += anchor - extreme;
+      dir = 1;
+      anchor = extreme;
+      extreme = e;
+    }
+  }
+  if (dir === 1) ascentM += extreme - anchor;
+  else if (dir === -1) descentM += anchor - extreme;
+  return { ascentM, descentM };
+}
+
+export function climbCategory(score: number): ClimbCategory | null {
+  if (score > 80_000) return 'HC';
+  if (score > 64_000) return '1';
+  if (score > 32_000) return '2';
+  if (score > 16_000) return '3';
+  if (score > 8_000) return '4';
+  return null;
+}
+
+const DEFAULT_PHRASES: Partial<Record<keyof RiderProfile, (p: ResolvedProfile) => string>> = {
+  ftpW: (p) => `FTP ${p.ftpW} W`,
+  riderKg: (p) => `rider ${p.riderKg} kg`,
+  bikeKg: (p) => `bike ${p.bikeKg} kg`,
+  chainrings: (p) => `chainrings ${p.chainrings.join('/')}`,
+  cogs: (p) => `cassette ${p.cogs[0]}-${p.cogs[p.cogs.length - 1]}`,
+  cadenceFloorRpm: (p) => `cadence floor ${p.cadenceFloorRpm} rpm`,
+  wheelCircumferenceM: (p) => `wheel ${p.wheelCircumferenceM} m`,
+};
+
+/** One route (or ride file) analysed for a rider. `defaultsUsed` comes from resolveProfile. */
+export function analyseRoute(
+  gpx: ParsedGpx,
+  profile: ResolvedProfile,
+  defaultsUsed: readonly (keyof RiderProfile)[] = [],
+): RouteAnalysis {
+  const { lines, fromTracks } = pickLines(gpx);
+  const track = flatten(lines);
+  const { n, dist, ele, eleCount, timeCount } = track;
+  const distanceM = n > 0 ? (dist[n - 1] as number) : 0;
+  const hasElevation = eleCount >= 2 && eleCount >= n / 2;
+  const hasTime = timeCount >= 2;
+
+  let ascentM = 0;
+  let descentM = 0;
+  let minElevationM: number | null = null;
+  let maxElevationM: number | null = null;
+  if (hasElevation) {
+    for (const [from, to] of track.lineRanges) {
+      const r = hysteresisAscent(ele, HYSTERESIS_M, from, to);
+      ascentM += r.ascentM;
+      descentM += r.descentM;
+    }
+    minElevationM = track.minEle;
+    maxElevationM = track.maxEle;
+  }
+
+  const grid = buildGrid(dist, ele, n, distanceM, hasElevation);
+  const ctx: Ctx = { ...grid, profile, hasElevation, massKg: profile.riderKg + profile.bikeKg };
+  const sections = distanceM > 0 ? buildSections(ctx) : [];
+  const estTimeS = sections.reduce((t, s) => t + s.estTimeS, 0);
+  const profileSeries = hasElevation ? decimate(grid.D, grid.E, CHART_MAX_POINTS) : { distanceM: [], eleM: [] };
+
+  const assumptions = describeAssumptions(profile, defaultsUsed, { n, eleCount, hasElevation, hasTime, lines: lines.length, fromTracks });
+  const out: RouteAnalysis = {
+    points: n,
+    distanceM,
+    ascentM,
+    descentM,
+    minElevationM,
+    maxElevationM,
+    estTimeS,
+    hasElevation,
+    hasTime,
+    sections,
+    profileSeries,
+    assumptions,
+  };
+  if (gpx.name !== undefined) out.name = gpx.name;
+  return out;
+}
+
+// ------------------------------------------------------------ points -> arrays
+
+/** Track segments when the file has track points (a recorded or exported track), else its routes. */
+function pickLines(gpx: ParsedGpx): { lines: Sample[][]; fromTracks: boolean } {
+  const segs = gpx.tracks.flatMap((t) => t.segments).filter((s) => s.length > 0);
+  if (segs.length > 0) return { lines: segs, fromTracks: true };
+  return { lines: gpx.routes.map((r) => r.points).filter((p) => p.length > 0), fromTracks: false };
+}
+
+interface Flat {
+  n: number;
+  dist: Float64Array;
+  /** NaN where a point has no elevation. */
+  ele: Float64Array;
+  eleCount: number;
+  timeCount: number;
+  lineRanges: [number, number][];
+  minEle: number;
+  maxEle: number;
+}
+
+function flatten(lines: Sample[][]): Flat {
+  let total = 0;
+  for (const l of lines) total += l.length;
+  const dist = new Float64Array(total);
+  const ele = new Float64Array(total);
+  const lineRanges: [number, number][] = [];
+  let n = 0;
+  let d = 0;
+  let eleCount = 0;
+  let timeCount = 0;
+  let minEle = Infinity;
+  let maxEle = -Infinity;
+  for (const line of lines) {
+    const from = n;
+    let prevLat = NaN;
+    let prevLon = NaN;
+    let prevCos = NaN;
+    for (let i = 0; i < line.length; i++) {
+      const p = line[i] as Sample;
+      const lat = p.lat;
+      const lon = p.lon;
+      if (lat === undefined || lon === undefined) continue;
+      const cos = Math.cos(lat * RAD);
+      // Distance only within a segment: the jump to the next segment is not ridden.
+      if (prevLat === prevLat) d += haversineCosM(prevLat, prevLon, prevCos, lat, lon, cos);
+      prevLat = lat;
+      prevLon = lon;
+      prevCos = cos;
+      dist[n] = d;
+      const e = p.eleM;
+      if (e === undefined) ele[n] = NaN;
+      else {
+        ele[n] = e;
+        eleCount++;
+        if (e < minEle) minEle = e;
+        if (e > maxEle) maxEle = e;
+      }
+      if (p.timeMs !== undefined) timeCount++;
+      n++;
+    }
+    if (n > from) lineRanges.push([from, n]);
+  }
+  return { n, dist, ele, eleCount, timeCount, lineRanges, minEle, maxEle };
+}
+
+// ------------------------------------------------------------ the distance grid
+
+interface Grid {
+  /** Distance of grid node i, m (the last cell may be shorter). */
+  D: Float64Array;
+  /** Smoothed elevation at node i (zeros when there is no elevation). */
+  E: Float64Array;
+  /** Elevation at node i before smoothing. */
+  R: Float64Array;
+  step: number;
+}
+
+function buildGrid(dist: Float64Array, ele: Float64Array, n: number, total: number, hasElevation: boolean): Grid {
+  const step = Math.max(GRID_STEP_M, total / MAX_GRID_CELLS);
+  const cells = Math.max(1, Math.ceil(total / step - 1e-9));
+  const D = new Float64Array(cells + 1);
+  for (let i = 0; i <= cells; i++) D[i] = Math.min(i * step, total);
+  const raw = new Float64Array(cells + 1);
+  if (hasElevation) {
+    // Linear interpolation between the points that have elevation.
+    const pd = new Float64Array(n);
+    const pe = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const e = ele[i] as number;
+      if (e === e) {
+        pd[k] = dist[i] as number;
+        pe[k++] = e;
+      }
+    }
+    let j = 0;
+    for (let i = 0; i <= cells; i++) {
+      const x = D[i] as number;
+      while (j < k - 1 && (pd[j + 1] as number) <= x) j++;
+      const d0 = pd[j] as number;
+      if (x <= d0 || j === k - 1) raw[i] = pe[j] as number;
+      else {
+        const d1 = pd[j + 1] as number;
+        const e0 = pe[j] as number;
+        raw[i] = e0 + (((pe[j + 1] as number) - e0) * (x - d0)) / (d1 - d0);
+      }
+    }
+  }
+  return { D, E: movingAverage(raw, SMOOTH_HALF_CELLS), R: raw, step };
+}
+
+function movingAverage(x: Float64Array, half: number): Float64Array {
+  const m = x.length;
+  const prefix = new Float64Array(m + 1);
+  for (let i = 0; i < m; i++) prefix[i + 1] = (prefix[i] as number) + (x[i] as number);
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const a = Math.max(0, i - half);
+    const b = Math.min(m, i + half + 1);
+    out[i] = ((prefix[b] as number) - (prefix[a] as number)) / (b - a);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------ sections
+
+interface Ctx extends Grid {
+  profile: ResolvedProfile;
+  hasElevation: boolean;
+  massKg: number;
+}
+
+type Span = { a: number; b: number; kind: SectionKind };
+
+function gradeOf(c: Grid, i: number, j: number): number {
+  const run = (c.D[j] as number) - (c.D[i] as number);
+  return run > 0 ? ((c.E[j] as number) - (c.E[i] as number)) / run : 0;
+}
+
+/** Grade of grid cell i (node i to i+1) before smoothing. */
+function rawGrade(c: Grid, i: number): number {
+  const run = (c.D[i + 1] as number) - (c.D[i] as number);
+  return run > 0 ? ((c.R[i + 1] as number) - (c.R[i] as number)) / run : 0;
+}
+
+function buildSections(c: Ctx): RouteSection[] {
+  const last = c.D.length - 1;
+  const runs: Span[] = [];
+  if (c.hasElevation) {
+    for (const leg of turningLegs(c.E, DIP_MERGE_M)) {
+      steadyRuns(c, leg.a, leg.b, leg.sign, runs);
+    }
+    runs.sort((x, y) => x.a - y.a);
+  }
+  // Fill the gaps with flat/rolling parts; fold gaps shorter than TINY_GAP_M into a neighbour.
+  const spans: Span[] = [];
+  let cursor = 0;
+  for (const r of [...runs, { a: last, b: last, kind: 'flat' as SectionKind }]) {
+    if (r.a > cursor) {
+      const prev = spans[spans.length - 1];
+      const gapM = (c.D[r.a] as number) - (c.D[cursor] as number);
+      if (gapM < TINY_GAP_M && prev) prev.b = r.a;
+      else if (gapM < TINY_GAP_M && r.b > r.a) r.a = cursor;
+      else spans.push({ a: cursor, b: r.a, kind: flatOrRolling(c, cursor, r.a) });
+    }
+    if (r.b > r.a) spans.push(r);
+    cursor = Math.max(cursor, r.b);
+  }
+  return spans.map((s) => describeSection(c, s));
+}
+
+/** Alternating lows and highs where the direction turns by >= `turnM`; smaller dips/bumps stay inside a leg. */
+function turningLegs(E: Float64Array, turnM: number): { a: number; b: number; sign: 1 | -1 }[] {
+  const legs: { a: number; b: number; sign: 1 | -1 }[] = [];
+  let dir = 0;
+  let minI = 0;
+  let maxI = 0;
+  let anchor = 0;
+  let ext = 0;
+  for (let i = 1; i < E.length; i++) {
+    const e = E[i] as number;
+    if (dir === 0) {
+      if (e < (E[minI] as number)) minI = i;
+      if (e > (E[maxI] as number)) maxI = i;
+      if (e - (E[minI] as number) >= turnM) [dir, anchor, ext] = [1, minI, i];
+      else if ((E[maxI] as number) - e >= turnM) [dir, anchor, ext] = [-1, maxI, i];
+    } else if (dir === 1) {
+      if (e > (E[ext] as number)) ext = i;
+      else if ((E[ext] as number) - e >= turnM) {
+        legs.push({ a: anchor, b: ext, sign: 1 });
+        [dir, anchor, ext] = [-1, ext, i];
+      }
+    } else if (e < (E[ext] as number)) ext = i;
+    else if (e - (E[ext] as number) >= turnM) {
+      legs.push({ a: anchor, b: ext, sign: -1 });
+      [dir, anchor, ext] = [1, ext, i];
+    }
+  }
+  if (dir !== 0) legs.push({ a: anchor, b: ext, sign: dir as 1 | -1 });
+  return legs;
+}
+
+/**
+ * The climbs (sign 1) or descents (sign -1) inside one leg: trim ends flatter
+ * than 3 % over 100 m, keep the rest when it is >= 300 m at >= 3 % on average,
+ * else split at its longest flatter-than-3 % stretch and look at both sides.
+ * Smoothing smears a climb's ends outwards by up to 50 m, so the ends are then
+ * trimmed again cell by cell on the unsmoothed elevation.
+ */
+function steadyRuns(c: Grid, a: number, b: number, sign: 1 | -1, out: Span[]): void {
+  const k = Math.max(1, Math.round(GRADE_WINDOW_M / c.step));
+  while (a < b && sign * gradeOf(c, a, Math.min(a + k, b)) < CLIMB_MIN_GRADE) a++;
+  while (b > a && sign * gradeOf(c, Math.max(b - k, a), b) < CLIMB_MIN_GRADE) b--;
+  while (a < b && sign * rawGrade(c, a) < CLIMB_MIN_GRADE) a++;
+  while (b > a && sign * rawGrade(c, b - 1) < CLIMB_MIN_GRADE) b--;
+  if ((c.D[b] as number) - (c.D[a] as number) < CLIMB_MIN_M) return;
+  if (sign * gradeOf(c, a, b) >= CLIMB_MIN_GRADE) {
+    out.push({ a, b, kind: sign === 1 ? 'climb' : 'descent' });
+    return;
+  }
+  let best = -1;
+  let bestLen = 0;
+  let runStart = -1;
+  for (let i = a; i + k <= b; i++) {
+    const flat = sign * gradeOf(c, i, i + k) < CLIMB_MIN_GRADE;
+    if (flat && runStart < 0) runStart = i;
+    if ((!flat || i + k === b) && runStart >= 0) {
+      const end = flat ? i : i - 1;
+      if (end - runStart + 1 > bestLen) [best, bestLen] = [runStart, end - runStart + 1];
+      runStart = -1;
+    }
+  }
+  if (best < 0) return;
+  steadyRuns(c, a, best, sign, out);
+  steadyRuns(c, best + bestLen, b, sign, out);
+}
+
+function flatOrRolling(c: Ctx, a: number, b: number): SectionKind {
+  if (!c.hasElevation) return 'flat';
+  const { ascentM, descentM } = hysteresisAscent(c.E, HYSTERESIS_M, a, b + 1);
+  const km = ((c.D[b] as number) - (c.D[a] as number)) / 1000;
+  return ascentM + descentM > ROLLING_M_PER_KM * km ? 'rolling' : 'flat';
+}
+
+function describeSection(c: Ctx, s: Span): RouteSection {
+  const { a, b, kind } = s;
+  const { profile } = c;
+  const startM = c.D[a] as number;
+  const endM = c.D[b] as number;
+  const distanceM = endM - startM;
+  const { ascentM, descentM } = c.hasElevation ? hysteresisAscent(c.E, HYSTERESIS_M, a, b + 1) : { ascentM: 0, descentM: 0 };
+  const k = Math.max(1, Math.round(GRADE_WINDOW_M / c.step));
+  const down = kind === 'descent';
+  const gradeMax = c.hasElevation ? steepestWindow(c, a, b, k, down ? -1 : 1).grade : 0;
+
+  let targetPowerW: number;
+  let estTimeS: number;
+  let score: number | null = null;
+  let category: ClimbCategory | null = null;
+  let minGear: GearAdvice | null = null;
+  let steepest200mPct: number | null = null;
+  if (kind === 'climb') {
+    let step = 0;
+    targetPowerW = profile.ftpW * TARGET_POWER.climb[0].share;
+    estTimeS = rideTimeS(c, a, b, targetPowerW);
+    while (estTimeS >= TARGET_POWER.climb[step]!.underS) {
+      step++;
+      targetPowerW = profile.ftpW * TARGET_POWER.climb[step]!.share;
+      estTimeS = rideTimeS(c, a, b, targetPowerW);
+    }
+    score = distanceM * gradeOf(c, a, b) * 100;
+    category = climbCategory(score);
+    const steep = steepestWindow(c, a, b, Math.max(1, Math.round(GEAR_WINDOW_M / c.step)), 1);
+    steepest200mPct = steep.grade * 100;
+    const speed = speedForPowerMps(targetPowerW, steep.grade, { massKg: c.massKg, altitudeM: steep.altitudeM });
+    minGear = minimumGear(speed, profile);
+  } else {
+    targetPowerW = profile.ftpW * (down ? TARGET_POWER.descent : TARGET_POWER.flat);
+    estTimeS = rideTimeS(c, a, b, targetPowerW);
+  }
+  return {
+    kind,
+    startM,
+    endM,
+    distanceM,
+    startEleM: c.hasElevation ? (c.E[a] as number) : null,
+    endEleM: c.hasElevation ? (c.E[b] as number) : null,
+    ascentM,
+    descentM,
+    gradeAvgPct: c.hasElevation ? gradeOf(c, a, b) * 100 : 0,
+    gradeMaxPct: gradeMax * 100,
+    steepest200mPct,
+    score,
+    category,
+    targetPowerW,
+    estTimeS,
+    minGear,
+  };
+}
+
+/** Steepest window of `k` cells in [a, b] (uphill for sign 1, downhill for -1); the whole span when shorter. */
+function steepestWindow(c: Grid, a: number, b: number, k: number, sign: 1 | -1): { grade: number; altitudeM: number } {
+  if (b - a <= k) return { grade: gradeOf(c, a, b), altitudeM: ((c.E[a] as number) + (c.E[b] as number)) / 2 };
+  let best = -Infinity;
+  let at = a;
+  for (let i = a; i + k <= b; i++) {
+    const g = sign * gradeOf(c, i, i + k);
+    if (g > best) [best, at] = [g, i];
+  }
+  return { grade: sign * best, altitudeM: ((c.E[at] as number) + (c.E[at + k] as number)) / 2 };
+}
+
+/** Time at a steady power over grid cells [a, b), each at its own grade and air density. */
+function rideTimeS(c: Ctx, a: number, b: number, powerW: number): number {
+  const conditions = { massKg: c.massKg, altitudeM: 0 };
+  let t = 0;
+  for (let i = a; i < b; i++) {
+    const len = (c.D[i + 1] as number) - (c.D[i] as number);
+    if (len <= 0) continue;
+    const e0 = c.E[i] as number;
+    const e1 = c.E[i + 1] as number;
+    conditions.altitudeM = (e0 + e1) / 2;
+    const v = speedForPowerMps(powerW, (e1 - e0) / len, conditions);
+    t += len / Math.max(v, 0.1);
+  }
+  return t;
+}
+
+// ------------------------------------------------------------ chart series
+
+/** Largest-Triangle-Three-Buckets (Steinarsson 2013): keeps the peaks a stride would drop. */
+function decimate(xs: Float64Array, ys: Float64Array, max: number): { distanceM: number[]; eleM: number[] } {
+  const n = xs.length;
+  if (n <= max) return { distanceM: Array.from(xs), eleM: Array.from(ys) };
+  const distanceM = [xs[0] as number];
+  const eleM = [ys[0] as number];
+  const every = (n - 2) / (max - 2);
+  let prev = 0;
+  for (let i = 0; i < max - 2; i++) {
+    const nextStart = Math.floor((i + 1) * every) + 1;
+    const nextEnd = Math.min(Math.floor((i + 2) * every) + 1, n);
+    let avgX = 0;
+    let avgY = 0;
+    for (let j = nextStart; j < nextEnd; j++) {
+      avgX += xs[j] as number;
+      avgY += ys[j] as number;
+    }
+    avgX /= nextEnd - nextStart;
+    avgY /= nextEnd - nextStart;
+    const px = xs[prev] as number;
+    const py = ys[prev] as number;
+    let bestArea = -1;
+    let best = nextStart - 1;
+    for (let j = Math.floor(i * every) + 1; j < nextStart; j++) {
+      const area = Math.abs((px - avgX) * ((ys[j] as number) - py) - (px - (xs[j] as number)) * (avgY - py));
+      if (area > bestArea) [bestArea, best] = [area, j];
+    }
+    distanceM.push(xs[best] as number);
+    eleM.push(ys[best] as number);
+    prev = best;
+  }
+  distanceM.push(xs[n - 1] as number);
+  eleM.push(ys[n - 1] as number);
+  return { distanceM, eleM };
+}
+
+// ------------------------------------------------------------ assumptions
+
+function describeAssumptions(
+  profile: ResolvedProfile,
+  defaultsUsed: readonly (keyof RiderProfile)[],
+  f: { n: number; eleCount: number; hasElevation: boolean; hasTime: boolean; lines: number; fromTracks: boolean },
+): string[] {
+  const pct = (share: number): string => `${Math.round(share * 100)} %`;
+  const w = (share: number): string => `${Math.round(profile.ftpW * share)} W`;
+  const out = [
+    `endurance pace ${w(TARGET_POWER.flat)} (${pct(TARGET_POWER.flat)} of FTP ${profile.ftpW} W) on flat and rolling parts`,
+    `climbs at ${TARGET_POWER.climb.map((s, i, all) => (i < all.length - 1 ? `${pct(s.share)} FTP under ${s.underS / 60} min` : `${pct(s.share)} longer`)).join(', ')}`,
+    `descents at ${w(TARGET_POWER.descent)} (${pct(TARGET_POWER.descent)} FTP), at most ${Math.round(PHYSICS_DEFAULTS.maxSpeedMps * 3.6)} km/h`,
+    `no wind, CdA ${PHYSICS_DEFAULTS.cdaM2} m², Crr ${PHYSICS_DEFAULTS.crr}, ${pct(PHYSICS_DEFAULTS.drivetrainLoss)} drivetrain loss, ${profile.riderKg + profile.bikeKg} kg with the bike`,
+  ];
+  const defaults = defaultsUsed.flatMap((k) => DEFAULT_PHRASES[k]?.(profile) ?? []);
+  if (defaults.length > 0) out.push(`default ${defaults.join(', ')} (not set in your profile)`);
+  if (!f.hasElevation) out.push("no elevation in this file: climbs and gears can't be computed, time assumes flat");
+  else if (f.eleCount < f.n) out.push(`elevation missing on ${f.n - f.eleCount} of ${f.n} points: interpolated`);
+  else out.push(`ascent counts rises of more than ${HYSTERESIS_M} m on the file's elevation`);
+  if (f.lines > 1) out.push(`${f.lines} ${f.fromTracks ? 'track segments' : 'routes'}: the gaps between them are not counted`);
+  if (!f.hasTime) out.push('no timestamps in this file: times are estimates only');
+  return out;
+}
