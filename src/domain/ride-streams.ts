@@ -9,6 +9,7 @@
  */
 import type { TimerPause } from './decoded-ride.ts';
 import type { Sample } from './samples.ts';
+import { haversineM } from './geo.ts';
 
 export type Sampling = 'records-1hz' | 'resampled-1hz' | 'untimed';
 
@@ -28,7 +29,6 @@ export interface RideStreams {
 
 /** A gap longer than this is a stop, not a slow recording (METRICS.md). */
 export const MAX_HOLD_MS = 10_000;
-const EARTH_RADIUS_M = 6_371_008.8; // mean Earth radius, as in shared/fixtures SOURCES.md
 
 /** Timed samples outside timer-stopped periods, in order: the ridden part of a ride. */
 export function ridingSamples(samples: Sample[], pauses: TimerPause[] = []): Sample[] {
@@ -51,14 +51,6 @@ export function isOneSecondRecording(samples: Sample[]): boolean {
   const mid = count >> 1;
   const median = count % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return Math.round(median / 1000) === 1;
-}
-
-export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import type { ResolvedProfile } from './profile.ts';
 import { rideStreams } from './ride-streams.ts';
 import type { RideStreams, Sampling } from './ride-streams.ts';
+import { HYSTERESIS_M, hysteresisAscent } from './elevation.ts';
 
 export { decodeStreams, encodeStreams, rideStreams, samplesFromStreams } from './ride-streams.ts';
 export type { RideStreams, Sampling } from './ride-streams.ts';
@@ -92,7 +93,6 @@ export interface RideMetrics {
 }
 
 const MOVING_SPEED_MPS = 0.5;
-const ASCENT_HYSTERESIS_M = 3;
 
 const SAMPLING_NOTES: Record<Sampling, string> = {
   'records-1hz': 'Recorded every second: power metrics use the records with power, in file order.',
@@ -137,7 +137,7 @@ export function computeRideMetrics(
   const avgSpeedMps = distance.distanceM !== null && movingS > 0 && timed ? distance.distanceM / movingS : null;
   if (avgSpeedMps === null) unavailable.avgSpeedMps = unavailable.distanceM ?? 'no moving time';
 
-  const climb = countFinite(streams.altitudeM) > 1 ? elevationChange(streams.altitudeM, ASCENT_HYSTERESIS_M) : null;
+  const climb = countFinite(streams.altitudeM) > 1 ? hysteresisAscent(streams.altitudeM, HYSTERESIS_M) : null;
   if (!climb) unavailable.ascentM = unavailable.descentM = 'no elevation in the file';
 
   const power = powerMetrics(ride.sport, streams, profile.ftpW, unavailable);
@@ -333,49 +333,6 @@ function rideDistance(ride: RideInput, streams: RideStreams): Pick<RideMetrics, 
   if (total === null) return { distanceM: null, distanceSource: null };
   const fromDevice = ride.samples.some((s) => (s.distanceM ?? 0) > 0) || !ride.samples.some((s) => s.lat !== undefined);
   return { distanceM: total, distanceSource: fromDevice ? 'device' : 'gps' };
-}
-
-/**
- * Ascent/descent with hysteresis (METRICS.md: 3 m): a rise counts, from the
- * last low, only once it exceeds the threshold; likewise a drop from the last
- * high. Threshold 0 gives the raw sum of differences.
- * LOCAL COPY: dedupe with the route code's hysteresis helper once it exists.
- */
-export function elevationChange(elevationM: ArrayLike<number>, thresholdM: number): { ascentM: number; descentM: number } {
-  let ascentM = 0;
-  let descentM = 0;
-  let start = 0;
-  while (start < elevationM.length && Number.isNaN(elevationM[start])) start++;
-  const first = elevationM[start];
-  if (first === undefined) return { ascentM, descentM };
-  let dir = 0; // +1 climbing, -1 descending, 0 not yet known
-  let anchor = first; // last confirmed turning point
-  let extreme = first; // highest (climbing) or lowest (descending) since the anchor
-  let low = first;
-  let high = first;
-  for (let i = start; i < elevationM.length; i++) {
-    const e = elevationM[i]!;
-    if (Number.isNaN(e)) continue; // a sample without altitude
-    if (dir === 0) {
-      low = Math.min(low, e);
-      high = Math.max(high, e);
-      if (e - low > thresholdM) [dir, anchor, extreme] = [1, low, e];
-      else if (high - e > thresholdM) [dir, anchor, extreme] = [-1, high, e];
-    } else if (dir > 0) {
-      if (e > extreme) extreme = e;
-      else if (extreme - e > thresholdM) {
-        ascentM += extreme - anchor;
-        [dir, anchor, extreme] = [-1, extreme, e];
-      }
-    } else if (e < extreme) extreme = e;
-    else if (e - extreme > thresholdM) {
-      descentM += anchor - extreme;
-      [dir, anchor, extreme] = [1, extreme, e];
-    }
-  }
-  if (dir > 0) ascentM += extreme - anchor;
-  else if (dir < 0) descentM += anchor - extreme;
-  return { ascentM, descentM };
 }
 
 function countFinite(values: ArrayLike<number>): number {

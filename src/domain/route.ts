@@ -12,16 +12,15 @@ import type { ParsedGpx } from './gpx.ts';
 import { minimumGear, PHYSICS_DEFAULTS, speedForPowerMps, type GearAdvice } from './physics.ts';
 import type { ResolvedProfile, RiderProfile } from './profile.ts';
 import type { Sample } from './samples.ts';
+import { haversineCosM, RAD } from './geo.ts';
+import { HYSTERESIS_M, hysteresisAscent } from './elevation.ts';
 
-/** Mean earth radius (IUGG), the one the fixture reference distances use. */
-export const EARTH_RADIUS_M = 6_371_008.8;
 export const GRID_STEP_M = 25;
 /** Grades are measured over 100 m windows, gears over the steepest 200 m (METRICS.md). */
 const GRADE_WINDOW_M = 100;
 const GEAR_WINDOW_M = 200;
 const SMOOTH_HALF_CELLS = 2; // ±50 m moving average: takes GPS/barometer jitter out, keeps 100 m grades
 const MAX_GRID_CELLS = 200_000;
-export const HYSTERESIS_M = 3;
 const CLIMB_MIN_M = 300;
 const CLIMB_MIN_GRADE = 0.03;
 const DIP_MERGE_M = 10; // dips smaller than this stay inside the climb
@@ -88,77 +87,6 @@ export interface RouteAnalysis {
   assumptions: string[];
 }
 
-const RAD = Math.PI / 180;
-
-export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  return haversineCosM(lat1, lon1, Math.cos(lat1 * RAD), lat2, lon2, Math.cos(lat2 * RAD));
-}
-
-/** Haversine with the cosines of both latitudes given (each point's is computed once). */
-function haversineCosM(lat1: number, lon1: number, cos1: number, lat2: number, lon2: number, cos2: number): number {
-  const sinLat = Math.sin(((lat2 - lat1) * RAD) / 2);
-  const sinLon = Math.sin(((lon2 - lon1) * RAD) / 2);
-  const a = sinLat * sinLat + cos1 * cos2 * sinLon * sinLon;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
-/**
- * Ascent/descent with hysteresis (METRICS.md): a rise counts once it exceeds
- * `thresholdM` above the last low, and then counts from that low to the next
- * high. NaN entries are skipped.
- */
-export function hysteresisAscent(
-  ele: ArrayLike<number>,
-  thresholdM = HYSTERESIS_M,
-  from = 0,
-  to = ele.length,
-): { ascentM: number; descentM: number } {
-  let ascentM = 0;
-  let descentM = 0;
-  let dir = 0;
-  let lo = NaN;
-  let hi = NaN;
-  let anchor = NaN;
-  let extreme = NaN;
-  for (let i = from; i < to; i++) {
-    const e = ele[i] as number;
-    if (e !== e) continue;
-    if (lo !== lo) {
-      lo = hi = e;
-      continue;
-    }
-    if (dir === 0) {
-      if (e < lo) lo = e;
-      if (e > hi) hi = e;
-      if (e - lo > thresholdM) {
-        dir = 1;
-        anchor = lo;
-        extreme = e;
-      } else if (hi - e > thresholdM) {
-        dir = -1;
-        anchor = hi;
-        extreme = e;
-      }
-    } else if (dir === 1) {
-      if (e > extreme) extreme = e;
-      else if (extreme - e > thresholdM) {
-        ascentM += extreme - anchor;
-        dir = -1;
-        anchor = extreme;
-        extreme = e;
-      }
-    } else if (e < extreme) extreme = e;
-    else if (e - extreme > thresholdM) {
-      descentM += anchor - extreme;
-      dir = 1;
-      anchor = extreme;
-      extreme = e;
-    }
-  }
-  if (dir === 1) ascentM += extreme - anchor;
-  else if (dir === -1) descentM += anchor - extreme;
-  return { ascentM, descentM };
-}
 
 export function climbCategory(score: number): ClimbCategory | null {
   if (score > 80_000) return 'HC';

@@ -7,10 +7,11 @@ import {
 import { PROFILE_DEFAULTS } from '../../src/domain/profile.ts';
 import type { ResolvedProfile } from '../../src/domain/profile.ts';
 import {
-  computeRideMetrics, decodeStreams, elevationChange, encodeStreams, rideStreams, samplesFromStreams,
+  computeRideMetrics, decodeStreams, encodeStreams, rideStreams, samplesFromStreams,
 } from '../../src/domain/ride.ts';
 import type { RideInput } from '../../src/domain/ride.ts';
 import type { Sample } from '../../src/domain/samples.ts';
+import { hysteresisAscent } from '../../src/domain/elevation.ts';
 
 interface Vector {
   id: string;
@@ -189,8 +190,8 @@ describe('published vectors (test/fixtures/metrics/published-examples.json)', ()
     const elevations = v.input.elevations_m as number[];
     // +5 +5 +2 +1 = 13: the page's stated 14 does not follow from its own list (flagged, not fudged).
     expect(v.expected).toBe(14);
-    expect(elevationChange(elevations, 0).ascentM).toBe(13);
-    expect(elevationChange(elevations, 3)).toEqual({ ascentM: 10, descentM: 10 });
+    expect(hysteresisAscent(elevations, 0).ascentM).toBe(13);
+    expect(hysteresisAscent(elevations, 3)).toEqual({ ascentM: 10, descentM: 10 });
   });
 });
 
@@ -415,9 +416,9 @@ describe('heart rate, cadence, distance and climbing', () => {
 
   it('ascent ignores noise under 3 m but counts a whole climb once it passes 3 m', () => {
     const climb = [...range(0, 11), 8, 10, 8.5, 10, 9, 11, 12, 13, 14, 15, 13, 10];
-    expect(elevationChange(climb, 3)).toEqual({ ascentM: 15, descentM: 5 });
+    expect(hysteresisAscent(climb, 3)).toEqual({ ascentM: 15, descentM: 5 });
     const noise = [100, 102, 100, 102.5, 100, 101, 99.5];
-    expect(elevationChange(noise, 3)).toEqual({ ascentM: 0, descentM: 0 });
+    expect(hysteresisAscent(noise, 3)).toEqual({ ascentM: 0, descentM: 0 });
     const m = computeRideMetrics(ride(climb.length, (i) => ({ eleM: climb[i] })), profile());
     expect(m.ascentM).toBe(15);
   });

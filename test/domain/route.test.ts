@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseGpx, type ParsedGpx } from '../../src/domain/gpx.ts';
 import { speedForPowerMps } from '../../src/domain/physics.ts';
 import { PROFILE_DEFAULTS, resolveProfile, type ResolvedProfile } from '../../src/domain/profile.ts';
-import { analyseRoute, climbCategory, EARTH_RADIUS_M, hysteresisAscent, type RouteAnalysis } from '../../src/domain/route.ts';
+import { hysteresisAscent } from '../../src/domain/elevation.ts';
+import { EARTH_RADIUS_M } from '../../src/domain/geo.ts';
+import { analyseRoute, climbCategory, type RouteAnalysis } from '../../src/domain/route.ts';
 import type { Sample } from '../../src/domain/samples.ts';
 
 const fixture = (name: string): ParsedGpx => parseGpx(readFileSync(new URL(`../fixtures/gpx/${name}`, import.meta.url)));
