@@ -19,6 +19,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InvalidGpx } from './errors.ts';
 import type { Sample } from './samples.ts';
+import { feedText, xmlDecoder } from './xml-text.ts';
 
 export interface GpxTrack {
   name?: string;
@@ -83,8 +84,6 @@ const P_TRK = 1;
 const P_RTE = 2;
 const P_WPT = 3;
 
-const CHUNK_BYTES = 1 << 16; // 64 KiB: decoding in large pieces was 4x slower (measured)
-
 export function parseGpx(input: Uint8Array | string, limits?: { maxPoints?: number }): ParsedGpx {
   const reader = new GpxReader(limits?.maxPoints ?? DEFAULT_MAX_POINTS);
   parser._init(); // the previous file may have been refused half-way
@@ -94,13 +93,9 @@ export function parseGpx(input: Uint8Array | string, limits?: { maxPoints?: numb
       // Already in memory as one string: one write is faster than slices of it.
       parser.write(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input);
     } else {
-      const decoder = decoderFor(input);
-      for (let i = 0; i < input.length; i += CHUNK_BYTES) {
-        const piece = decoder.decode(input.subarray(i, i + CHUNK_BYTES), { stream: true });
-        if (piece.length > 0) parser.write(piece);
-      }
-      const tail = decoder.decode();
-      if (tail.length > 0) parser.write(tail);
+      const decoder = xmlDecoder(input);
+      if ('unsupportedLabel' in decoder) fail('unsupported_encoding', `declared encoding "${decoder.unsupportedLabel}"`);
+      feedText(input, decoder, (text) => parser.write(text));
     }
     reader.closing = true;
     parser.close();
@@ -366,24 +361,6 @@ class GpxReader {
  * Encoding Standard, so "ISO-8859-1" decodes as windows-1252: identical for
  * every printable Latin-1 character, and what mislabelled files really contain.
  */
-function decoderFor(bytes: Uint8Array): InstanceType<typeof TextDecoder> {
-  const [b0, b1, b2, b3] = bytes;
-  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return new TextDecoder('utf-8'); // strips the BOM
-  if (b0 === 0xff && b1 === 0xfe) return new TextDecoder('utf-16le');
-  if (b0 === 0xfe && b1 === 0xff) return new TextDecoder('utf-16be');
-  if (b0 === 0x3c && b1 === 0x00 && b2 === 0x3f && b3 === 0x00) return new TextDecoder('utf-16le');
-  if (b0 === 0x00 && b1 === 0x3c && b2 === 0x00 && b3 === 0x3f) return new TextDecoder('utf-16be');
-  // The declaration is ASCII in every ASCII-compatible encoding.
-  const head = String.fromCharCode(...bytes.subarray(0, 200));
-  const m = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']/.exec(head);
-  const label = m?.[1] ?? 'utf-8';
-  try {
-    return new TextDecoder(label);
-  } catch {
-    return fail('unsupported_encoding', `declared encoding "${label}"`);
-  }
-}
-
 /**
  * xsd:dateTime -> epoch ms. A time without a zone is read as UTC (GPX requires
  * UTC), never as the server's local time, so results don't depend on TZ.

@@ -10,10 +10,10 @@ import { InvalidTcx } from './errors.ts';
 import { sortByTime, sportFromLabel } from './decoded-ride.ts';
 import type { DecodedRide, DeviceSummary } from './decoded-ride.ts';
 import type { Sample } from './samples.ts';
+import { feedText, xmlDecoder } from './xml-text.ts';
 
 export const DEFAULT_MAX_TRACKPOINTS = 500_000; // ~6 days at 1 s
 const MAX_DEPTH = 64;
-const CHUNK_BYTES = 1 << 20;
 
 /** The one sentence the rider sees for each refusal. */
 export const TCX_ERRORS = {
@@ -140,13 +140,9 @@ export function decodeTcx(bytes: Uint8Array, limits?: { maxPoints?: number }): D
     if (local === 'Name') creatorName ??= value;
   }
 
-  const decoder = decoderFor(bytes);
-  for (let i = 0; i < bytes.length; i += CHUNK_BYTES) {
-    const piece = decoder.decode(bytes.subarray(i, i + CHUNK_BYTES), { stream: true });
-    if (piece.length > 0) parser.write(piece);
-  }
-  const tail = decoder.decode();
-  if (tail.length > 0) parser.write(tail);
+  const decoder = xmlDecoder(bytes);
+  if ('unsupportedLabel' in decoder) fail('unsupported_encoding', `declared encoding "${decoder.unsupportedLabel}"`);
+  feedText(bytes, decoder, (text) => parser.write(text));
   closing = true;
   parser.close();
 
@@ -257,16 +253,3 @@ function parseTimeMs(s: string): number {
 }
 
 /** BOM, else the XML declaration's encoding, else UTF-8 (XML 1.0 §4.3.3). */
-function decoderFor(bytes: Uint8Array): InstanceType<typeof TextDecoder> {
-  const [b0, b1, b2] = bytes;
-  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return new TextDecoder('utf-8');
-  if (b0 === 0xff && b1 === 0xfe) return new TextDecoder('utf-16le');
-  if (b0 === 0xfe && b1 === 0xff) return new TextDecoder('utf-16be');
-  const head = String.fromCharCode(...bytes.subarray(0, 200));
-  const label = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/.exec(head)?.[1] ?? 'utf-8';
-  try {
-    return new TextDecoder(label);
-  } catch {
-    return fail('unsupported_encoding', `declared encoding "${label}"`);
-  }
-}
