@@ -6,6 +6,8 @@ import { decodeFit, sportFromFit } from '../../src/domain/fit.ts';
 import { normalizedPower } from '../../src/domain/power.ts';
 import { PROFILE_DEFAULTS } from '../../src/domain/profile.ts';
 import { computeRideMetrics } from '../../src/domain/ride.ts';
+import { refusalOf } from '../support/refusal.ts';
+const thrown = (f: () => unknown) => refusalOf(f, InvalidFit);
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/fit/${name}`, import.meta.url)));
 const decode = (name: string) => decodeFit(fixture(name));
@@ -23,16 +25,6 @@ function fitFile(...mesgs: [string, Record<string, unknown>][]): Uint8Array {
     enc.writeMesg({ mesgNum: Profile.MesgNum[name]!, ...fields } as Parameters<Encoder['writeMesg']>[0]);
   }
   return enc.close();
-}
-
-function thrown(f: () => unknown): InvalidFit {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InvalidFit) return e;
-    throw e;
-  }
-  throw new Error('expected InvalidFit');
 }
 
 describe('decodeFit on the real fixtures (counts from test/fixtures/fit/SOURCES.md)', () => {

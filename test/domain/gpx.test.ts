@@ -2,20 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidGpx } from '../../src/domain/errors.ts';
 import { GPX_ERRORS, parseGpx, parseTimeMs, type ParsedGpx } from '../../src/domain/gpx.ts';
+import { refusalOf } from '../support/refusal.ts';
+const refusal = (input: Uint8Array | string, limits?: { maxPoints?: number }) => refusalOf(() => parseGpx(input, limits), InvalidGpx);
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/gpx/${name}`, import.meta.url));
 
 /** The InvalidGpx a parse throws (fails the test when it parses or throws something else). */
-function refusal(input: Uint8Array | string, limits?: { maxPoints?: number }): InvalidGpx {
-  try {
-    parseGpx(input, limits);
-  } catch (e) {
-    if (e instanceof InvalidGpx) return e;
-    throw e;
-  }
-  throw new Error('expected InvalidGpx, but the file parsed');
-}
-
 const trackPoints = (g: ParsedGpx) => g.tracks.flatMap((t) => t.segments.flat());
 const routePoints = (g: ParsedGpx) => g.routes.flatMap((r) => r.points);
 

@@ -12,6 +12,8 @@ import {
   speedAtCadenceMps,
   speedForPowerMps,
 } from '../../src/domain/physics.ts';
+import { refusalOf } from '../support/refusal.ts';
+const refusal = (fn: () => unknown) => refusalOf(fn);
 
 const RIDER = { massKg: 75 + 9 }; // METRICS.md defaults: rider 75 kg + bike 9 kg
 const G = 9.80665;
@@ -28,16 +30,6 @@ function cardanoSpeed(powerW: number, grade: number, rho = 1.225): number {
   const q = -(powerW * 0.97) / a;
   const delta = (q / 2) ** 2 + (p / 3) ** 3;
   return Math.cbrt(-q / 2 + Math.sqrt(delta)) + Math.cbrt(-q / 2 - Math.sqrt(delta));
-}
-
-function refusal(fn: () => unknown): InvalidInput {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InvalidInput) return e;
-    throw e;
-  }
-  throw new Error('expected InvalidInput');
 }
 
 describe('air density (barometric formula, isothermal 15 °C)', () => {

@@ -5,20 +5,12 @@ import { PROFILE_DEFAULTS } from '../../src/domain/profile.ts';
 import { decodeRideFile, sniffRideFormat } from '../../src/domain/ride-file.ts';
 import { computeRideMetrics } from '../../src/domain/ride.ts';
 import type { RideMetrics } from '../../src/domain/ride.ts';
+import { refusalOf } from '../support/refusal.ts';
+const thrown = (f: () => unknown) => refusalOf(f);
 
 const read = (path: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${path}`, import.meta.url)));
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const metrics = (bytes: Uint8Array, name: string) => computeRideMetrics(decodeRideFile(bytes, name), PROFILE_DEFAULTS);
-
-function thrown(f: () => unknown): InvalidInput {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InvalidInput) return e;
-    throw e;
-  }
-  throw new Error('expected InvalidInput');
-}
 
 function expectSamePower(a: RideMetrics, b: RideMetrics): void {
   expect(a.powerSampleCount).toBe(b.powerSampleCount);

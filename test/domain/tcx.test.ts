@@ -2,20 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidTcx } from '../../src/domain/errors.ts';
 import { decodeTcx } from '../../src/domain/tcx.ts';
+import { refusalOf } from '../support/refusal.ts';
+const thrown = (f: () => unknown) => refusalOf(f, InvalidTcx);
 
 const fixture = () =>
   new Uint8Array(readFileSync(new URL('../fixtures/rides/sweatpy__activity_5039744860.tcx', import.meta.url)));
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function thrown(f: () => unknown): InvalidTcx {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InvalidTcx) return e;
-    throw e;
-  }
-  throw new Error('expected InvalidTcx');
-}
 
 /** A minimal TCX activity around the given trackpoint XML. */
 function tcx(trackpoints: string, { sport = 'Biking', tpx = 'ns3' } = {}): Uint8Array {
