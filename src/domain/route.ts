@@ -4,9 +4,16 @@
  * conventions of METRICS.md "Elevation and climbs" and "Speed, time and gears".
  *
  * Pipeline: points -> cumulative haversine distance (segments not bridged)
- * -> elevation resampled on a 25 m grid and lightly smoothed -> 10 m turning
- * points -> climbs/descents (trimmed, split at long flat stretches) -> gaps
- * filled with flat/rolling sections -> power, time and gears per section.
+ * -> elevation resampled on a 25 m grid per track segment and lightly
+ * smoothed -> 10 m turning points -> climbs/descents (trimmed, split at long
+ * flat stretches) -> gaps filled with flat/rolling sections -> power, time and
+ * gears per section.
+ *
+ * Segment joins: the next segment starts at the same distance, often at
+ * another elevation. Nobody rode that step, so the grid keeps each segment's
+ * nodes apart (the join is a zero-length "break" between two nodes at the same
+ * distance): no smoothing, grade window, climb or descent reaches across it,
+ * and flat/rolling sections that contain one count only their ridden parts.
  */
 import type { ParsedGpx } from './gpx.ts';
 import { minimumGear, PHYSICS_DEFAULTS, speedForPowerMps, type GearAdvice } from './physics.ts';
@@ -134,7 +141,7 @@ export function analyseRoute(
     maxElevationM = track.maxEle;
   }
 
-  const grid = buildGrid(dist, ele, n, distanceM, hasElevation);
+  const grid = buildGrid(track, distanceM, hasElevation);
   const ctx: Ctx = { ...grid, profile, hasElevation, massKg: profile.riderKg + profile.bikeKg };
   const sections = distanceM > 0 ? buildSections(ctx) : [];
   const estTimeS = sections.reduce((t, s) => t + s.estTimeS, 0);
@@ -228,60 +235,104 @@ function flatten(lines: Sample[][]): Flat {
 // ------------------------------------------------------------ the distance grid
 
 interface Grid {
-  /** Distance of grid node i, m (the last cell may be shorter). */
+  /** Distance of grid node i, m (a segment's last cell may be shorter). */
   D: Float64Array;
   /** Smoothed elevation at node i (zeros when there is no elevation). */
   E: Float64Array;
   /** Elevation at node i before smoothing. */
   R: Float64Array;
+  /**
+   * Track segment of node i. Each segment has its own nodes; at a join the last
+   * node of one segment and the first of the next sit at the same distance and
+   * the cell between them is not ridden.
+   */
+  seg: Int32Array;
+  /** [first, last] node of each segment, in order. */
+  segNodes: [number, number][];
   step: number;
 }
 
-function buildGrid(dist: Float64Array, ele: Float64Array, n: number, total: number, hasElevation: boolean): Grid {
+function buildGrid(track: Flat, total: number, hasElevation: boolean): Grid {
+  const { dist, ele, lineRanges } = track;
   const step = Math.max(GRID_STEP_M, total / MAX_GRID_CELLS);
-  const cells = Math.max(1, Math.ceil(total / step - 1e-9));
-  const D = new Float64Array(cells + 1);
-  for (let i = 0; i <= cells; i++) D[i] = Math.min(i * step, total);
-  const raw = new Float64Array(cells + 1);
+  const ranges = lineRanges.length > 0 ? lineRanges : [[0, 0] as [number, number]];
+  const cellsOf = ranges.map(([from, to]) => {
+    const len = to > from ? (dist[to - 1] as number) - (dist[from] as number) : 0;
+    return Math.max(1, Math.ceil(len / step - 1e-9));
+  });
+  const nodes = cellsOf.reduce((t, c) => t + c + 1, 0);
+  const D = new Float64Array(nodes);
+  const raw = new Float64Array(nodes);
+  const seg = new Int32Array(nodes);
+  const segNodes: [number, number][] = [];
+  // Points with elevation, all segments in order; `lastEle` carries the latest one into a segment that has none.
+  const pd = new Float64Array(track.n);
+  const pe = new Float64Array(track.n);
+  let lastEle = NaN;
   if (hasElevation) {
-    // Linear interpolation between the points that have elevation.
-    const pd = new Float64Array(n);
-    const pe = new Float64Array(n);
+    for (let i = 0; i < track.n; i++) {
+      const e = ele[i] as number;
+      if (e === e) {
+        lastEle = e;
+        break;
+      }
+    }
+  }
+  let node = 0;
+  for (let s = 0; s < ranges.length; s++) {
+    const [from, to] = ranges[s] as [number, number];
+    const cells = cellsOf[s] as number;
+    const d0 = to > from ? (dist[from] as number) : 0;
+    const d1 = to > from ? (dist[to - 1] as number) : 0;
+    const first = node;
+    for (let i = 0; i <= cells; i++) {
+      D[node] = i < cells ? Math.min(d0 + i * step, d1) : d1; // ends exactly where the next segment starts
+      seg[node++] = s;
+    }
+    segNodes.push([first, node - 1]);
+    if (!hasElevation) continue;
+    // Linear interpolation between this segment's points that have elevation.
     let k = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const e = ele[i] as number;
       if (e === e) {
         pd[k] = dist[i] as number;
         pe[k++] = e;
       }
     }
+    if (k === 0) {
+      raw.fill(lastEle, first, node); // no elevation in this segment: level at the last known height
+      continue;
+    }
+    lastEle = pe[k - 1] as number;
     let j = 0;
-    for (let i = 0; i <= cells; i++) {
+    for (let i = first; i < node; i++) {
       const x = D[i] as number;
       while (j < k - 1 && (pd[j + 1] as number) <= x) j++;
-      const d0 = pd[j] as number;
-      if (x <= d0 || j === k - 1) raw[i] = pe[j] as number;
+      const p0 = pd[j] as number;
+      if (x <= p0 || j === k - 1) raw[i] = pe[j] as number;
       else {
-        const d1 = pd[j + 1] as number;
+        const p1 = pd[j + 1] as number;
         const e0 = pe[j] as number;
-        raw[i] = e0 + (((pe[j + 1] as number) - e0) * (x - d0)) / (d1 - d0);
+        raw[i] = e0 + (((pe[j + 1] as number) - e0) * (x - p0)) / (p1 - p0);
       }
     }
   }
-  return { D, E: movingAverage(raw, SMOOTH_HALF_CELLS), R: raw, step };
+  const E = new Float64Array(nodes);
+  for (const [a, b] of segNodes) movingAverage(raw, SMOOTH_HALF_CELLS, a, b + 1, E);
+  return { D, E, R: raw, seg, segNodes, step };
 }
 
-function movingAverage(x: Float64Array, half: number): Float64Array {
-  const m = x.length;
+/** Moving average of x[from, to) into out[from, to); the window shrinks at the ends of the range. */
+function movingAverage(x: Float64Array, half: number, from: number, to: number, out: Float64Array): void {
+  const m = to - from;
   const prefix = new Float64Array(m + 1);
-  for (let i = 0; i < m; i++) prefix[i + 1] = (prefix[i] as number) + (x[i] as number);
-  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) prefix[i + 1] = (prefix[i] as number) + (x[from + i] as number);
   for (let i = 0; i < m; i++) {
     const a = Math.max(0, i - half);
     const b = Math.min(m, i + half + 1);
-    out[i] = ((prefix[b] as number) - (prefix[a] as number)) / (b - a);
+    out[from + i] = ((prefix[b] as number) - (prefix[a] as number)) / (b - a);
   }
-  return out;
 }
 
 // ------------------------------------------------------------ sections
@@ -299,6 +350,37 @@ function gradeOf(c: Grid, i: number, j: number): number {
   return run > 0 ? ((c.E[j] as number) - (c.E[i] as number)) / run : 0;
 }
 
+/** [a, b] cut at segment joins into the ridden pieces (one piece when there is no join). */
+function ridden(c: Grid, a: number, b: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let s = c.seg[a] as number; s <= (c.seg[b] as number); s++) {
+    const [first, last] = c.segNodes[s] as [number, number];
+    out.push([Math.max(a, first), Math.min(b, last)]);
+  }
+  return out;
+}
+
+/** Average grade over the ridden parts of [a, b]: the step at a join is neither climbed nor descended. */
+function riddenGrade(c: Grid, a: number, b: number): number {
+  const run = (c.D[b] as number) - (c.D[a] as number);
+  if (!(run > 0)) return 0;
+  let rise = 0;
+  for (const [x, y] of ridden(c, a, b)) rise += (c.E[y] as number) - (c.E[x] as number);
+  return rise / run;
+}
+
+/** 3 m hysteresis ascent/descent on the smoothed elevation of [a, b], each ridden piece on its own. */
+function riddenAscent(c: Grid, a: number, b: number): { ascentM: number; descentM: number } {
+  let ascentM = 0;
+  let descentM = 0;
+  for (const [x, y] of ridden(c, a, b)) {
+    const r = hysteresisAscent(c.E, HYSTERESIS_M, x, y + 1);
+    ascentM += r.ascentM;
+    descentM += r.descentM;
+  }
+  return { ascentM, descentM };
+}
+
 /** Grade of grid cell i (node i to i+1) before smoothing. */
 function rawGrade(c: Grid, i: number): number {
   const run = (c.D[i + 1] as number) - (c.D[i] as number);
@@ -309,21 +391,38 @@ function buildSections(c: Ctx): RouteSection[] {
   const last = c.D.length - 1;
   const runs: Span[] = [];
   if (c.hasElevation) {
-    for (const leg of turningLegs(c.E, DIP_MERGE_M)) {
-      steadyRuns(c, leg.a, leg.b, leg.sign, runs);
+    // Segment by segment: no climb or descent takes in an unridden join.
+    for (const [first, lastNode] of c.segNodes) {
+      for (const leg of turningLegs(c.E, DIP_MERGE_M, first, lastNode)) steadyRuns(c, leg.a, leg.b, leg.sign, runs);
     }
     runs.sort((x, y) => x.a - y.a);
   }
-  // Fill the gaps with flat/rolling parts; fold gaps shorter than TINY_GAP_M into a neighbour.
+  // Fill the gaps with flat/rolling parts (these may contain joins); fold gaps shorter than TINY_GAP_M into a neighbour.
   const spans: Span[] = [];
+  const pushFlat = (a: number, b: number): void => {
+    if ((c.D[b] as number) > (c.D[a] as number)) spans.push({ a, b, kind: flatOrRolling(c, a, b) });
+  };
   let cursor = 0;
   for (const r of [...runs, { a: last, b: last, kind: 'flat' as SectionKind }]) {
     if (r.a > cursor) {
       const prev = spans[spans.length - 1];
+      const next = r.b > r.a ? r : undefined;
       const gapM = (c.D[r.a] as number) - (c.D[cursor] as number);
-      if (gapM < TINY_GAP_M && prev) prev.b = r.a;
-      else if (gapM < TINY_GAP_M && r.b > r.a) r.a = cursor;
-      else spans.push({ a: cursor, b: r.a, kind: flatOrRolling(c, cursor, r.a) });
+      if (gapM >= TINY_GAP_M || (!prev && !next)) spans.push({ a: cursor, b: r.a, kind: flatOrRolling(c, cursor, r.a) });
+      else if (c.seg[cursor] === c.seg[r.a]) {
+        if (prev) prev.b = r.a;
+        else if (next) next.a = cursor;
+      } else {
+        // The short gap holds a join: what comes before the first join goes to the previous
+        // section, what comes after the last to the next, segments wholly inside stay flat.
+        const j0 = (c.segNodes[c.seg[cursor] as number] as [number, number])[1];
+        const j1 = (c.segNodes[c.seg[r.a] as number] as [number, number])[0];
+        if (prev) prev.b = j0;
+        else pushFlat(cursor, j0);
+        if (j1 - 1 > j0) pushFlat(j0 + 1, j1 - 1);
+        if (next) next.a = j1;
+        else pushFlat(j1, r.a);
+      }
     }
     if (r.b > r.a) spans.push(r);
     cursor = Math.max(cursor, r.b);
@@ -331,15 +430,15 @@ function buildSections(c: Ctx): RouteSection[] {
   return spans.map((s) => describeSection(c, s));
 }
 
-/** Alternating lows and highs where the direction turns by >= `turnM`; smaller dips/bumps stay inside a leg. */
-function turningLegs(E: Float64Array, turnM: number): { a: number; b: number; sign: 1 | -1 }[] {
+/** Alternating lows and highs in nodes [from, to] where the direction turns by >= `turnM`; smaller dips/bumps stay inside a leg. */
+function turningLegs(E: Float64Array, turnM: number, from: number, to: number): { a: number; b: number; sign: 1 | -1 }[] {
   const legs: { a: number; b: number; sign: 1 | -1 }[] = [];
   let dir = 0;
-  let minI = 0;
-  let maxI = 0;
-  let anchor = 0;
-  let ext = 0;
-  for (let i = 1; i < E.length; i++) {
+  let minI = from;
+  let maxI = from;
+  let anchor = from;
+  let ext = from;
+  for (let i = from + 1; i <= to; i++) {
     const e = E[i] as number;
     if (dir === 0) {
       if (e < (E[minI] as number)) minI = i;
@@ -367,7 +466,8 @@ function turningLegs(E: Float64Array, turnM: number): { a: number; b: number; si
  * than 3 % over 100 m, keep the rest when it is >= 300 m at >= 3 % on average,
  * else split at its longest flatter-than-3 % stretch and look at both sides.
  * Smoothing smears a climb's ends outwards by up to 50 m, so the ends are then
- * trimmed again cell by cell on the unsmoothed elevation.
+ * trimmed again cell by cell on the unsmoothed elevation. [a, b] lies in one
+ * track segment, so no window here spans a join.
  */
 function steadyRuns(c: Grid, a: number, b: number, sign: 1 | -1, out: Span[]): void {
   const k = Math.max(1, Math.round(GRADE_WINDOW_M / c.step));
@@ -399,7 +499,7 @@ function steadyRuns(c: Grid, a: number, b: number, sign: 1 | -1, out: Span[]): v
 
 function flatOrRolling(c: Ctx, a: number, b: number): SectionKind {
   if (!c.hasElevation) return 'flat';
-  const { ascentM, descentM } = hysteresisAscent(c.E, HYSTERESIS_M, a, b + 1);
+  const { ascentM, descentM } = riddenAscent(c, a, b);
   const km = ((c.D[b] as number) - (c.D[a] as number)) / 1000;
   return ascentM + descentM > ROLLING_M_PER_KM * km ? 'rolling' : 'flat';
 }
@@ -410,7 +510,8 @@ function describeSection(c: Ctx, s: Span): RouteSection {
   const startM = c.D[a] as number;
   const endM = c.D[b] as number;
   const distanceM = endM - startM;
-  const { ascentM, descentM } = c.hasElevation ? hysteresisAscent(c.E, HYSTERESIS_M, a, b + 1) : { ascentM: 0, descentM: 0 };
+  const { ascentM, descentM } = c.hasElevation ? riddenAscent(c, a, b) : { ascentM: 0, descentM: 0 };
+  const gradeAvg = c.hasElevation ? riddenGrade(c, a, b) : 0;
   const k = Math.max(1, Math.round(GRADE_WINDOW_M / c.step));
   const down = kind === 'descent';
   const gradeMax = c.hasElevation ? steepestWindow(c, a, b, k, down ? -1 : 1).grade : 0;
@@ -430,7 +531,7 @@ function describeSection(c: Ctx, s: Span): RouteSection {
       targetPowerW = profile.ftpW * TARGET_POWER.climb[step]!.share;
       estTimeS = rideTimeS(c, a, b, targetPowerW);
     }
-    score = distanceM * gradeOf(c, a, b) * 100;
+    score = distanceM * gradeAvg * 100;
     category = climbCategory(score);
     const steep = steepestWindow(c, a, b, Math.max(1, Math.round(GEAR_WINDOW_M / c.step)), 1);
     steepest200mPct = steep.grade * 100;
@@ -449,7 +550,7 @@ function describeSection(c: Ctx, s: Span): RouteSection {
     endEleM: c.hasElevation ? (c.E[b] as number) : null,
     ascentM,
     descentM,
-    gradeAvgPct: c.hasElevation ? gradeOf(c, a, b) * 100 : 0,
+    gradeAvgPct: gradeAvg * 100,
     gradeMaxPct: gradeMax * 100,
     steepest200mPct,
     score,
@@ -460,16 +561,30 @@ function describeSection(c: Ctx, s: Span): RouteSection {
   };
 }
 
-/** Steepest window of `k` cells in [a, b] (uphill for sign 1, downhill for -1); the whole span when shorter. */
+/**
+ * Steepest window of `k` cells in [a, b] (uphill for sign 1, downhill for -1); the whole span when shorter.
+ * Windows never span a segment join; ridden pieces shorter than a window count whole only when no piece has one.
+ */
 function steepestWindow(c: Grid, a: number, b: number, k: number, sign: 1 | -1): { grade: number; altitudeM: number } {
-  if (b - a <= k) return { grade: gradeOf(c, a, b), altitudeM: ((c.E[a] as number) + (c.E[b] as number)) / 2 };
   let best = -Infinity;
   let at = a;
-  for (let i = a; i + k <= b; i++) {
-    const g = sign * gradeOf(c, i, i + k);
-    if (g > best) [best, at] = [g, i];
+  let to = a;
+  let short = -Infinity;
+  let shortAt = a;
+  let shortTo = a;
+  for (const [x, y] of ridden(c, a, b)) {
+    if (y - x <= k) {
+      const g = sign * gradeOf(c, x, y);
+      if (g > short || (short === -Infinity && (c.D[y] as number) > (c.D[x] as number))) [short, shortAt, shortTo] = [g, x, y];
+      continue;
+    }
+    for (let i = x; i + k <= y; i++) {
+      const g = sign * gradeOf(c, i, i + k);
+      if (g > best) [best, at, to] = [g, i, i + k];
+    }
   }
-  return { grade: sign * best, altitudeM: ((c.E[at] as number) + (c.E[at + k] as number)) / 2 };
+  if (best === -Infinity) [best, at, to] = [short === -Infinity ? 0 : short, shortAt, shortTo];
+  return { grade: sign * best, altitudeM: ((c.E[at] as number) + (c.E[to] as number)) / 2 };
 }
 
 /** Time at a steady power over grid cells [a, b), each at its own grade and air density. */

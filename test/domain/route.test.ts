@@ -189,6 +189,98 @@ describe('climbs', () => {
   });
 });
 
+describe('segment joins: the step between two track segments is not ridden', () => {
+  /** A road starting `startM` north of the usual start: a segment that carries on where another ended. */
+  const roadFrom = (startM: number, lengthM: number, eleAt: (d: number) => number): Sample[] =>
+    road(lengthM, eleAt, 10, 45 + startM / M_PER_DEG);
+
+  it.each([
+    ['right where segment 1 ended', 2000],
+    ['somewhere else', 100_000],
+  ])('sees no climb and no grade in two flat segments 40 m apart, segment 2 starting %s', (_, startM) => {
+    const r = analyseRoute(gpxOf(road(2000, () => 500), roadFrom(startM, 2000, () => 540)), profile());
+    expectContiguous(r);
+    expect(r.distanceM).toBeCloseTo(4000, 3);
+    expect(r.ascentM).toBe(0);
+    expect(r.descentM).toBe(0);
+    expect(r.sections.some((s) => s.kind === 'climb' || s.kind === 'descent')).toBe(false);
+    for (const s of r.sections) {
+      expect(Math.abs(s.gradeMaxPct)).toBeLessThan(0.5);
+      expect(Math.abs(s.gradeAvgPct)).toBeLessThan(0.5);
+      expect(s.ascentM).toBe(0);
+      expect(s.descentM).toBe(0);
+    }
+    // the time is that of 4 km on the flat
+    const flat = analyseRoute(gpxOf(road(4000, () => 500)), profile());
+    expect(r.estTimeS).toBeCloseTo(flat.estTimeS, 0);
+  });
+
+  it('keeps a 30 m step out of a 5 % climb that carries on in the next segment', () => {
+    // segment 1: 1 km flat, 1 km at 5 % (100 -> 150 m); segment 2 starts 30 m higher: 1 km at 5 %, 1 km flat
+    const r = analyseRoute(
+      gpxOf(road(2000, grades([[1000, 0], [1000, 0.05]])), roadFrom(2000, 2000, grades([[1000, 0.05], [1000, 0]], 180))),
+      profile(),
+    );
+    expectContiguous(r);
+    expect(r.ascentM).toBeCloseTo(100, 6);
+    for (const s of r.sections) {
+      expect(s.gradeMaxPct).toBeLessThan(6);
+      if (s.steepest200mPct !== null) expect(s.steepest200mPct).toBeLessThan(6);
+    }
+    const climbs = r.sections.filter((s) => s.kind === 'climb');
+    expect(climbs.length).toBeGreaterThan(0);
+    for (const c of climbs) {
+      // a climb is on one side of the join, ridden at 5 %, at most the 50 m of its own segment
+      expect(c.endM <= 2000 + 1e-6 || c.startM >= 2000 - 1e-6).toBe(true);
+      expect(c.gradeAvgPct).toBeCloseTo(5, 0);
+      expect(c.ascentM).toBeLessThanOrEqual(50.5);
+      expect(c.endEleM! - c.startEleM!).toBeLessThanOrEqual(50.5);
+    }
+    expect(climbs.reduce((t, c) => t + c.ascentM, 0)).toBeLessThanOrEqual(100.5);
+  });
+
+  it('takes the same climbs from a segment whether or not another segment comes before it', () => {
+    const segments = (start: number): Sample[] => roadFrom(start, 3000, grades([[1000, 0], [1000, 0.07], [1000, 0]], 300));
+    const alone = analyseRoute(gpxOf(segments(0)), profile()).sections.filter((s) => s.kind === 'climb');
+    const after = analyseRoute(gpxOf(road(2000, () => 150), segments(2000)), profile()).sections.filter((s) => s.kind === 'climb');
+    expect(after).toHaveLength(alone.length);
+    after.forEach((c, i) => {
+      const a = alone[i]!;
+      expect(c.startM - 2000).toBeCloseTo(a.startM, 3);
+      expect(c.gradeAvgPct).toBeCloseTo(a.gradeAvgPct, 6);
+      expect(c.gradeMaxPct).toBeCloseTo(a.gradeMaxPct, 6);
+      expect(c.ascentM).toBeCloseTo(a.ascentM, 6);
+    });
+  });
+
+  describe('gpxpy__korita-zbevnica.gpx: segment 1 ends at 722 m, segment 2 starts at 753 m, both at 8.64 km', () => {
+    const gpx = fixture('gpxpy__korita-zbevnica.gpx');
+    const r = analyseRoute(gpx, profile());
+    const JOIN_M = 8636; // cumulative distance of the join (to the metre)
+    const climb = r.sections.find((s) => s.kind === 'climb' && s.endM > JOIN_M + 500)!;
+
+    it('starts the second climb at the join, not before it', () => {
+      expectContiguous(r);
+      expect(climb.startM).toBeGreaterThanOrEqual(JOIN_M - 1);
+      expect(climb.startM).toBeLessThan(JOIN_M + 100);
+      // the 31 m step is not in its average: 9.7 % with it
+      expect(climb.gradeAvgPct).toBeLessThan(9);
+      for (const s of r.sections) expect(s.startM < JOIN_M - 1 && s.endM > JOIN_M + 1 && s.kind === 'climb').toBe(false);
+    });
+
+    it('takes its steepest 100 m from the ridden road, as segment 2 on its own has it', () => {
+      // 29.4 % with the window across the join; what is left is the road at 10.6 km (877 -> 911 m in 97 m)
+      expect(climb.gradeMaxPct).toBeLessThan(29.2);
+      const segs = gpx.tracks.flatMap((t) => t.segments).filter((s) => s.length > 0);
+      const own = analyseRoute(gpxOf(segs[1]!), profile()).sections.find((s) => s.kind === 'climb' && s.distanceM > 500)!;
+      expect(climb.startM - JOIN_M).toBeCloseTo(own.startM, 0);
+      expect(climb.gradeMaxPct).toBeCloseTo(own.gradeMaxPct, 3);
+      expect(climb.steepest200mPct!).toBeCloseTo(own.steepest200mPct!, 3);
+      expect(climb.ascentM).toBeCloseTo(own.ascentM, 3);
+    });
+  });
+});
+
 describe('power and time', () => {
   it('rides flats at 68 % FTP and short climbs at 88 %', () => {
     const r = analyse([[2000, 0], [3000, 0.06], [2000, 0]], profile({ ftpW: 300 }));
