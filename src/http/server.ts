@@ -7,7 +7,8 @@ export type RequestHandler = (req: http.IncomingMessage, res: http.ServerRespons
 
 export interface HttpServer {
   port: number;
-  close(): Promise<void>;
+  /** Stops accepting; requests in progress (webhook updates being handled) get `graceMs` to finish. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -47,10 +48,14 @@ export async function startHttpServer(options: {
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () =>
+    close: (graceMs = 25_000) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }

@@ -42,4 +42,16 @@ describe('webhook mode', () => {
     expect(res.status).toBe(401);
     expect(h.owner.messages().filter((m) => m.text?.startsWith('Hi'))).toHaveLength(0);
   });
+
+  it('shutting down lets an update being handled finish before the database closes', async () => {
+    let stopping: Promise<void> | undefined;
+    h.tg.intercept('sendChatAction', () => {
+      stopping = h.app.stop();
+    });
+    h.owner.send('/status');
+    const reply = await h.owner.nextReply({ timeoutMs: 20_000 });
+    expect(reply.text).toContain('Status');
+    await stopping;
+    expect(h.logs.entries().some((e) => e.msg === 'handler failed')).toBe(false);
+  });
 });
