@@ -13,5 +13,3 @@ export const COMMANDS = [
   { command: 'profile', description: 'Your FTP, weights, heart rate, gearing, time zone' },
   { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
 ] as const;
-
-export type CommandName = (typeof COMMANDS)[number]['command'];

@@ -122,7 +122,6 @@ parser.on('cdata', onText);
 parser.on('opentag', onOpenTag);
 parser.on('closetag', onCloseTag);
 let active: GpxReader | undefined;
-let keptTag: SaxesTagPlain | undefined;
 
 function onDoctype(): void {
   fail('dtd_refused', 'DOCTYPE declaration before the root element');
@@ -174,7 +173,6 @@ class GpxReader {
     const local = colon < 0 ? qname : qname.slice(colon + 1);
 
     if (depth === 1) {
-      keptTag = tag;
       if (local !== 'gpx') fail('not_gpx', `root element is <${qname}>`);
       this.out.version = tag.attributes.version || undefined;
       this.out.creator = tag.attributes.creator || undefined;

@@ -162,10 +162,6 @@ export function parseCassette(text: string): number[] {
   return sorted;
 }
 
-export function gearRatio(chainring: number, cog: number): number {
-  return chainring / cog;
-}
-
 /** Metres travelled per crank revolution. */
 export function developmentM(chainring: number, cog: number, wheelCircumferenceM: number): number {
   return (wheelCircumferenceM * chainring) / cog;

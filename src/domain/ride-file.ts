@@ -10,7 +10,7 @@ import type { ParsedGpx } from './gpx.ts';
 import type { Sample } from './samples.ts';
 import { decodeTcx } from './tcx.ts';
 import { sortByTime, sportFromLabel } from './decoded-ride.ts';
-import type { DecodedRide, RideFormat, Sport } from './decoded-ride.ts';
+import type { DecodedRide, RideFormat } from './decoded-ride.ts';
 
 export type { DecodedRide, DeviceSummary, RideDevice, RideFormat, Sport, TimerPause } from './decoded-ride.ts';
 

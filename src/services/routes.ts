@@ -11,8 +11,6 @@ import { analyseRoute, type RouteAnalysis } from '../domain/route.ts';
 import type { ProfileService } from './profile.ts';
 
 export const ROUTE_LIBRARY_CAP = 200;
-/** Telegram lets bots download files up to 20 MB. */
-export const MAX_GPX_BYTES = 20 * 1024 * 1024;
 
 export type RouteRow = typeof routes.$inferSelect;
 export type SectionRow = typeof sections.$inferSelect;

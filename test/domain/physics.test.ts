@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInput } from '../../src/domain/errors.ts';
 import {
   airDensityKgM3,
   cadenceAtSpeedRpm,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidFit, InvalidGpx, InvalidInput } from '../../src/domain/errors.ts';
+import { InvalidFit, InvalidGpx } from '../../src/domain/errors.ts';
 import { PROFILE_DEFAULTS } from '../../src/domain/profile.ts';
 import { decodeRideFile, sniffRideFormat } from '../../src/domain/ride-file.ts';
 import { computeRideMetrics } from '../../src/domain/ride.ts';
