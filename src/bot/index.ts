@@ -74,7 +74,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       routesFeature(deps.routes, config),
       ridesFeature(deps.rides, deps.profiles, config),
       profileFeature(deps.profiles),
-      statusFeature(deps.status, config.timeZone),
+      statusFeature(deps.status, deps.profiles),
       unhandledFeature(),
     );
     bot.errorBoundary(answerError, oncePerUpdate(deps.updates), features);

@@ -22,6 +22,11 @@ export class ProfileService {
     return resolveProfile(await this.stored(), this.fallbackTimeZone);
   }
 
+  /** The zone days and times are shown in: the rider's own, else TZ from the config. */
+  async timeZone(): Promise<string> {
+    return (await this.resolved()).profile.timeZone;
+  }
+
   /** Parses and stores one value; throws InvalidInput (with the rider's sentence) on a bad one. */
   async set(name: string, text: string): Promise<{ field: ProfileField; value: NonNullable<RiderProfile[keyof RiderProfile]> }> {
     const field = findProfileField(name);

@@ -202,6 +202,11 @@ describe('/profile', () => {
     expect(reply).toContain('Bike weight: not set, using 9 kg');
   });
 
+  it('shows /status times in the time zone the rider set, not the server config', async () => {
+    h.owner.send('/status');
+    expect((await h.owner.nextReply()).text).toContain('Time zone: America/Denver');
+  });
+
   it('refuses an implausible value or unknown key with one sentence, and keeps the old value', async () => {
     h.owner.send('/profile ftp 2650');
     expect((await h.owner.nextReply()).text).toBe('FTP should be a whole number between 50 and 600 W.');

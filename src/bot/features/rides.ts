@@ -28,10 +28,10 @@ const NOT_A_RIDE = /\.(pdf|jpe?g|png|gif|webp|heic|docx?|xlsx?|pptx?|txt|csv|jso
 
 export function ridesFeature(rides: RideService, profiles: ProfileService, config: Config): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const timeZone = async () => (await profiles.resolved()).profile.timeZone;
 
   async function sendRide(ctx: BotContext, stored: StoredRide, note?: string): Promise<void> {
-    const [tz, { profile }] = await Promise.all([timeZone(), profiles.resolved()]);
+    const { profile } = await profiles.resolved();
+    const tz = profile.timeZone;
     const { caption, message } = rideSummary(stored, tz, note);
     const hint = ftpHint(stored, profile.ftpW);
     const keyboard = hint === null ? undefined : new InlineKeyboard().text(`Update FTP to ${hint} W`, cb.ftp(stored.workout.id));
@@ -64,7 +64,7 @@ export function ridesFeature(rides: RideService, profiles: ProfileService, confi
   });
 
   async function listPage(page: number) {
-    const [{ rides: rows, total }, tz] = await Promise.all([rides.list(page * PAGE_SIZE, PAGE_SIZE), timeZone()]);
+    const [{ rides: rows, total }, tz] = await Promise.all([rides.list(page * PAGE_SIZE, PAGE_SIZE), profiles.timeZone()]);
     if (total === 0) return { text: NO_RIDES, keyboard: undefined };
     return pagedList({
       title: 'Your rides',
@@ -114,7 +114,7 @@ export function ridesFeature(rides: RideService, profiles: ProfileService, confi
   });
 
   feature.command('fitness', async (ctx) => {
-    const tz = await timeZone();
+    const tz = await profiles.timeZone();
     const fitness = await rides.fitness(FITNESS_DAYS, tz);
     const today = fitness.days.at(-1);
     if (fitness.rideCount === 0 || !today) {

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import type { ProfileService } from '../../services/profile.ts';
 import type { AppStatus, StatusService } from '../../services/status.ts';
 import type { BotContext } from '../context.ts';
 import { formatDateTime, formatDuration } from '../format.ts';
@@ -30,11 +31,11 @@ export function formatStatus(status: AppStatus, timeZone: string, now: Date): Ht
   ]);
 }
 
-export function statusFeature(status: StatusService, timeZone: string): Composer<BotContext> {
+export function statusFeature(status: StatusService, profiles: ProfileService): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('status', async (ctx) => {
     await ctx.replyWithChatAction('typing');
-    const report = await status.collect();
+    const [report, timeZone] = await Promise.all([status.collect(), profiles.timeZone()]);
     await ctx.reply(formatStatus(report, timeZone, new Date()).value, { parse_mode: 'HTML' });
   });
   return feature;
