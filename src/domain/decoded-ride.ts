@@ -70,6 +70,10 @@ const SPORT_WORDS: [RegExp, Sport][] = [
   [/^swim/i, 'swimming'],
 ];
 
+/** Notes every decoder adds in the same situations. */
+export const NOTE_SPORT_UNKNOWN = "The file doesn't say which sport it is; treated as a ride.";
+export const NOTE_NO_GPS = 'No GPS in this file; treated as an indoor ride.';
+
 /** GPX `<type>` / TCX `Sport` text -> our sport; undefined when there is no label. */
 export function sportFromLabel(label: string | undefined): Sport | undefined {
   const text = label?.trim();

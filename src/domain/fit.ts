@@ -8,7 +8,7 @@ import type { FitMessages, RecordMesg, SessionMesg } from '@garmin/fitsdk';
 import FitParser from 'fit-file-parser';
 import type { ParsedFit } from 'fit-file-parser';
 import { InvalidFit } from './errors.ts';
-import { sortByTime } from './decoded-ride.ts';
+import { NOTE_NO_GPS, NOTE_SPORT_UNKNOWN, sortByTime } from './decoded-ride.ts';
 import type { DecodedRide, DeviceSummary, RideDevice, Sport, TimerPause } from './decoded-ride.ts';
 import type { Sample } from './samples.ts';
 
@@ -97,12 +97,12 @@ export function decodeFit(bytes: Uint8Array): DecodedRide {
   const { sport, indoorSport } = sportFromFit(label?.sport, label?.subSport);
   const finalSport: Sport = sport ?? 'cycling';
   if (!sport) {
-    notes.push("The file doesn't say which sport it is; treated as a ride.");
+    notes.push(NOTE_SPORT_UNKNOWN);
   }
   const hasGps = samples.some((s) => s.lat !== undefined);
   const indoor = indoorSport || !hasGps;
   if (!indoorSport && !hasGps && finalSport === 'cycling') {
-    notes.push('No GPS in this file; treated as an indoor ride.');
+    notes.push(NOTE_NO_GPS);
   }
   if (content.sessionCount > 1) {
     notes.push(`The file holds ${content.sessionCount} sessions; the sport and summary come from the longest.`);

@@ -9,7 +9,7 @@ import { parseGpx } from './gpx.ts';
 import type { ParsedGpx } from './gpx.ts';
 import type { Sample } from './samples.ts';
 import { decodeTcx } from './tcx.ts';
-import { sortByTime, sportFromLabel } from './decoded-ride.ts';
+import { NOTE_SPORT_UNKNOWN, sortByTime, sportFromLabel } from './decoded-ride.ts';
 import type { DecodedRide, RideFormat } from './decoded-ride.ts';
 
 export type { DecodedRide, DeviceSummary, RideDevice, RideFormat, Sport, TimerPause } from './decoded-ride.ts';
@@ -123,7 +123,7 @@ function decodeGpxRide(bytes: Uint8Array): DecodedRide {
   let sport = sportFromLabel(type);
   if (!sport) {
     sport = 'cycling';
-    notes.push('The file does not say which sport it is; treated as a ride.');
+    notes.push(NOTE_SPORT_UNKNOWN);
   }
   const hasGps = timed.some((s) => s.lat !== undefined && s.lon !== undefined);
   const startTimeMs = timed[0]?.timeMs ?? 0;

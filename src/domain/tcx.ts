@@ -7,7 +7,7 @@
 import { SaxesParser } from 'saxes';
 import type { SaxesTagPlain } from 'saxes';
 import { InvalidTcx } from './errors.ts';
-import { sortByTime, sportFromLabel } from './decoded-ride.ts';
+import { NOTE_NO_GPS, NOTE_SPORT_UNKNOWN, sortByTime, sportFromLabel } from './decoded-ride.ts';
 import type { DecodedRide, DeviceSummary } from './decoded-ride.ts';
 import type { Sample } from './samples.ts';
 import { feedText, xmlDecoder } from './xml-text.ts';
@@ -182,9 +182,9 @@ function assemble(
   if (untimed > 0) notes.push(`${untimed} track points without a time were left out.`);
   const samples = mergeSameTime(sortByTime(raw, notes));
   const sport = sportFromLabel(sportLabel);
-  if (!sport) notes.push("The file doesn't say which sport it is; treated as a ride.");
+  if (!sport) notes.push(NOTE_SPORT_UNKNOWN);
   const hasGps = samples.some((s) => s.lat !== undefined && s.lon !== undefined);
-  if (!hasGps) notes.push('No GPS in this file; treated as an indoor ride.');
+  if (!hasGps) notes.push(NOTE_NO_GPS);
   const summary = lapSummary(laps);
   return {
     format: 'tcx',
