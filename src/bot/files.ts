@@ -40,9 +40,9 @@ export function looksLikeGpx(bytes: Uint8Array): boolean {
  */
 export function looksLikeRecordedRide(bytes: Uint8Array): boolean {
   const text = Buffer.from(bytes).toString('latin1');
-  const times = text.split('<time>').length - 1;
-  const sensors = /<(\w+:)?(hr|power|PowerInWatts|cad)>/.test(text);
-  return times >= 60 && sensors;
+  let times = 0;
+  for (let at = text.indexOf('<time>'); at >= 0 && times < 60; at = text.indexOf('<time>', at + 6)) times++;
+  return times >= 60 && /<(\w+:)?(hr|power|PowerInWatts|cad)>/.test(text);
 }
 
 /** What the rider wrote with the file: "route" or "ride" decides when present. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { and, count, desc, eq, getTableColumns, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { riderProfile, workouts } from '../db/schema.ts';
@@ -10,6 +9,7 @@ import type { RiderProfile } from '../domain/profile.ts';
 import { computeRideMetrics, decodeStreams, encodeStreams, rideStreams, type RideMetrics, type RideStreams } from '../domain/ride.ts';
 import { decodeRideFile, type RideFormat } from '../domain/ride-file.ts';
 import type { ProfileService } from './profile.ts';
+import { nameFromFile } from './file-name.ts';
 
 export type WorkoutRow = typeof workouts.$inferSelect;
 /** A workout without its stream blob (lists never need it). */
@@ -111,35 +111,32 @@ export class RideService {
     const int = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x));
     const num = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
-    const inserted = await this.deps.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(workouts)
-        .values({
-          source,
-          sourceActivityId,
-          type: m.sport,
-          name: (ride.name ?? stripExtension(fileName) ?? null)?.slice(0, 200) ?? null,
-          startTime: new Date(startMs),
-          durationS: int(m.elapsedS),
-          movingS: int(m.movingS),
-          distanceM: num(m.distanceM),
-          avgHr: int(m.avgHrBpm),
-          maxHr: int(m.maxHrBpm),
-          avgPowerW: int(m.avgPowerW),
-          maxPowerW: int(m.maxPowerW),
-          avgCadence: int(m.avgCadenceRpm),
-          elevationGainM: num(m.ascentM),
-          npW: num(m.normalizedPowerW),
-          tss: num(m.tss),
-          metrics: metrics as unknown as Record<string, unknown>,
-          streams: encodeStreams(streams),
-          // the AI analysis picks up cycling rides; other sports are stored for load only
-          analysisStatus: m.sport === 'cycling' ? 'pending' : 'skipped',
-        })
-        .onConflictDoNothing({ target: [workouts.source, workouts.sourceActivityId] })
-        .returning({ id: workouts.id });
-      return row;
-    });
+    const [inserted] = await this.deps.db
+      .insert(workouts)
+      .values({
+        source,
+        sourceActivityId,
+        type: m.sport,
+        name: (ride.name ?? nameFromFile(fileName) ?? null)?.slice(0, 200) ?? null,
+        startTime: new Date(startMs),
+        durationS: int(m.elapsedS),
+        movingS: int(m.movingS),
+        distanceM: num(m.distanceM),
+        avgHr: int(m.avgHrBpm),
+        maxHr: int(m.maxHrBpm),
+        avgPowerW: int(m.avgPowerW),
+        maxPowerW: int(m.maxPowerW),
+        avgCadence: int(m.avgCadenceRpm),
+        elevationGainM: num(m.ascentM),
+        npW: num(m.normalizedPowerW),
+        tss: num(m.tss),
+        metrics: metrics as unknown as Record<string, unknown>,
+        streams: encodeStreams(streams),
+        // the AI analysis picks up cycling rides; other sports are stored for load only
+        analysisStatus: m.sport === 'cycling' ? 'pending' : 'skipped',
+      })
+      .onConflictDoNothing({ target: [workouts.source, workouts.sourceActivityId] })
+      .returning({ id: workouts.id });
     const stored = await this.findBySource(source, sourceActivityId);
     if (!stored) throw new Error(`workout ${source}/${sourceActivityId} vanished after insert`);
     // no row inserted: the same ride was saved a moment ago (a re-delivered update)
@@ -270,10 +267,4 @@ function toStored(row: WorkoutRow): StoredRide {
     metrics: row.metrics as unknown as StoredRideMetrics,
     streams: streams ? decodeStreams(new Uint8Array(streams)) : null,
   };
-}
-
-function stripExtension(fileName: string | undefined): string | undefined {
-  if (!fileName) return undefined;
-  const base = path.basename(fileName).replace(/(\.(fit|gpx|tcx))?(\.gz)?$/i, '').trim();
-  return base || undefined;
 }

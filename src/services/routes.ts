@@ -9,6 +9,7 @@ import { parseGpx } from '../domain/gpx.ts';
 import type { GearAdvice } from '../domain/physics.ts';
 import { analyseRoute, type RouteAnalysis } from '../domain/route.ts';
 import type { ProfileService } from './profile.ts';
+import { nameFromFile } from './file-name.ts';
 
 export const ROUTE_LIBRARY_CAP = 200;
 
@@ -55,7 +56,7 @@ export class RouteLibrary {
     const gpx = parseGpx(bytes);
     const { profile, defaultsUsed } = await this.deps.profiles.resolved();
     const analysis = analyseRoute(gpx, profile, defaultsUsed);
-    const name = (analysis.name ?? stripExtension(sourceFileName) ?? 'Unnamed route').slice(0, 200);
+    const name = (analysis.name ?? nameFromFile(sourceFileName) ?? 'Unnamed route').slice(0, 200);
 
     const relativePath = path.posix.join('gpx', `${sha256.slice(0, 32)}.gpx`);
     const absolutePath = path.resolve(this.deps.dataDir, relativePath);
@@ -148,10 +149,4 @@ export class RouteLibrary {
     const [row] = await this.deps.db.select().from(routes).where(eq(routes.contentSha256, sha256));
     return row;
   }
-}
-
-function stripExtension(fileName: string | undefined): string | undefined {
-  if (!fileName) return undefined;
-  const base = path.basename(fileName).replace(/\.[^.]+$/, '').trim();
-  return base || undefined;
 }
