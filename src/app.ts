@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { GrammyError, webhookCallback, type Bot } from 'grammy';
 import packageJson from '../package.json' with { type: 'json' };
-import { createApiMonitor } from './bot/api-monitor.ts';
+import { createApiMonitor, type TelegramReachability } from './bot/api-monitor.ts';
 import type { BotContext } from './bot/context.ts';
 import { createBot, registerCommands } from './bot/index.ts';
 import { secretsOf, type Config } from './config.ts';
@@ -87,7 +87,7 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
       },
     );
     if (http) logger.info({ port: http.port }, 'health endpoint listening');
-    await initBot(bot, logger);
+    await initBot(bot, logger, monitor.state);
     const chatId = config.telegram.chatId;
     if (chatId === undefined) {
       logger.warn('TELEGRAM_CHAT_ID is not set: pairing mode. Send /start to the bot in a private chat to learn your chat id.');
@@ -131,22 +131,28 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
   return { config, logger, database, bot, http, stop };
 }
 
-/** getMe, retried while Telegram is unreachable; a refused token stops start-up. */
-async function initBot(bot: Bot<BotContext>, logger: Logger): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await bot.init();
-      logger.info({ username: bot.botInfo.username }, 'connected to Telegram');
-      return;
-    } catch (error) {
-      if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
-        throw new StartupError('Telegram refused the bot token (401 Unauthorized): copy TELEGRAM_BOT_TOKEN again from @BotFather.');
-      }
-      const waitS = Math.min(60, 3 * 2 ** attempt);
-      logger.warn({ err: error, retry_in_s: waitS }, 'Telegram is not reachable yet');
-      await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
+/** How often start-up says it is still waiting for Telegram. */
+const UNREACHABLE_LOG_MS = 5_000;
+
+/**
+ * getMe. grammY's init already retries network errors, 5xx and 429 forever with
+ * backoff, silently; we say in the log what keeps failing. A refused token stops start-up.
+ */
+async function initBot(bot: Bot<BotContext>, logger: Logger, telegram: () => TelegramReachability): Promise<void> {
+  const waiting = setInterval(() => {
+    logger.warn({ last_error: telegram().lastError?.description }, 'Telegram is not reachable yet; still trying');
+  }, UNREACHABLE_LOG_MS);
+  try {
+    await bot.init();
+  } catch (error) {
+    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+      throw new StartupError('Telegram refused the bot token (401 Unauthorized): copy TELEGRAM_BOT_TOKEN again from @BotFather.');
     }
+    throw error;
+  } finally {
+    clearInterval(waiting);
   }
+  logger.info({ username: bot.botInfo.username }, 'connected to Telegram');
 }
 
 function webhookRoute(bot: Bot<BotContext>, webhook: NonNullable<Config['webhook']>, token: string) {

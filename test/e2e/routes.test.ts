@@ -103,6 +103,14 @@ describe('a GPX route dropped in the chat', () => {
     expect(h.tg.calls.slice(since).some((c) => c.method === 'getFile')).toBe(false);
   });
 
+  it('a recorded ride sent with the caption "route" is analysed as a route', async () => {
+    h.owner.sendDocument({ fileName: 'saturday.gpx', caption: 'route', bytes: await fixture('sweatpy__4078723797_strava.gpx') });
+    const photo = await h.owner.nextReply({ timeoutMs: 30_000 });
+    expect(photo.caption).toMatch(/route \d+/);
+    expect(photo.caption).toMatch(/57\.\d km/);
+    await h.owner.nextReply({ timeoutMs: 10_000 }); // its climbs table
+  });
+
   it('a file that is neither a route nor a ride gets a sentence saying what is accepted', async () => {
     h.owner.sendDocument({ fileName: 'notes.pdf', bytes: Buffer.from('%PDF-1.4') });
     expect((await h.owner.nextReply()).text).toMatch(/^I read GPX routes: send a \.gpx file/);

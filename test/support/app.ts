@@ -19,8 +19,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  beforeStart: (tg: TelegramDouble) => void = () => undefined,
+): Promise<Harness> {
   const tg = await TelegramDouble.start({ token: '987654:AAH-harness-secret-token' });
+  beforeStart(tg);
   const storage = await createTestStorage();
   const logs = new LogCapture();
   const config = loadConfig({
