@@ -8,6 +8,7 @@
  *
  * npx tsx bench/gpx.bench.ts   (BENCH_RUNS=7, BENCH_POINTS=100000, BENCH_GPXPARSER_RUNS=1; 0 skips it)
  */
+import { SaxesParser } from 'saxes';
 import { parseGpx } from '../src/domain/gpx.ts';
 import { PROFILE_DEFAULTS } from '../src/domain/profile.ts';
 import { analyseRoute } from '../src/domain/route.ts';
@@ -44,6 +45,20 @@ function bareScan(text: string): number {
   return lat.length;
 }
 
+/** saxes itself with handlers that do nothing: what any saxes-based parser pays before it keeps a single value. */
+const idle = new SaxesParser({ xmlns: false, position: true });
+let idleTags = 0;
+idle.on('opentag', () => void idleTags++);
+idle.on('text', () => {});
+idle.on('closetag', () => {});
+function saxesAlone(text: string): number {
+  idleTags = 0;
+  idle._init();
+  idle.write(text);
+  idle.close();
+  return idleTags > 0 ? POINTS : 0;
+}
+
 function ours(input: string | Uint8Array): number {
   const gpx = parseGpx(input, { maxPoints: Math.max(200_000, POINTS + 1) });
   return analyseRoute(gpx, PROFILE_DEFAULTS).points;
@@ -73,13 +88,15 @@ async function main(): Promise<void> {
 
   // Warm up, then interleave so machine noise hits every contender alike.
   bareScan(text);
+  saxesAlone(text);
   ours(text);
   ours(bytes);
   ours(route);
-  const t = { bare: [] as number[], ours: [] as number[], oursBytes: [] as number[], route: [] as number[] };
-  const cpu = { bare: [] as number[], ours: [] as number[], oursBytes: [] as number[], route: [] as number[], gpxparser: [] as number[] };
+  const t = { bare: [] as number[], saxes: [] as number[], ours: [] as number[], oursBytes: [] as number[], route: [] as number[] };
+  const cpu = { bare: [] as number[], saxes: [] as number[], ours: [] as number[], oursBytes: [] as number[], route: [] as number[], gpxparser: [] as number[] };
   for (let r = 0; r < RUNS; r++) {
     t.bare.push(time(() => bareScan(text), POINTS, cpu.bare));
+    t.saxes.push(time(() => saxesAlone(text), POINTS, cpu.saxes));
     t.ours.push(time(() => ours(text), POINTS, cpu.ours));
     t.oursBytes.push(time(() => ours(bytes), POINTS, cpu.oursBytes));
     t.route.push(time(() => ours(route), ROUTE_POINTS, cpu.route));
@@ -114,6 +131,7 @@ async function main(): Promise<void> {
   console.log('| contender | ms / run | CPU ms / run | x bare scan | gpxparser / this | peak RSS MB (so far) |');
   console.log('|---|---:|---:|---:|---:|---:|');
   console.log(row('bare indexOf scan: lat/lon/ele/time (the floor)', bare, cpu.bare, rssOurs));
+  console.log(row('saxes alone, handlers that do nothing', median(t.saxes), cpu.saxes, rssOurs));
   console.log(row('parseGpx + analyseRoute, from a string', median(t.ours), cpu.ours, rssOurs));
   console.log(row('parseGpx + analyseRoute, from UTF-8 bytes', median(t.oursBytes), cpu.oursBytes, rssOurs));
   if (GPXPARSER_RUNS > 0) console.log(row('gpxparser 3 (jsdom)', gpxparserMs, cpu.gpxparser, rssGpxparser));

@@ -19,7 +19,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InvalidGpx } from './errors.ts';
 import type { Sample } from './samples.ts';
-import { feedText, xmlDecoder } from './xml-text.ts';
+import { feedText, parseDecimal, parseTimeMs, xmlDecoder } from './xml-text.ts';
 
 export interface GpxTrack {
   name?: string;
@@ -287,7 +287,7 @@ class GpxReader {
       if (ms === ms) p.timeMs = ms; // not NaN
       return;
     }
-    const v = parseFloat(text);
+    const v = parseDecimal(text);
     if (!Number.isFinite(v)) return;
     switch (f) {
       case F_ELE: p.eleM = v; break;
@@ -300,9 +300,9 @@ class GpxReader {
   }
 
   startPoint(tag: SaxesTagPlain, kind: number): void {
-    // parseFloat: NaN for missing/empty/non-numeric, and NaN fails both range tests.
-    const lat = parseFloat(tag.attributes.lat as string);
-    const lon = parseFloat(tag.attributes.lon as string);
+    // NaN for missing/empty/non-numeric, and NaN fails both range tests.
+    const lat = parseDecimal(tag.attributes.lat ?? '');
+    const lon = parseDecimal(tag.attributes.lon ?? '');
     if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
       const at = `${parser.line}:${parser.column}`;
       fail('bad_coordinates', `<${tag.name} lat="${tag.attributes.lat}" lon="${tag.attributes.lon}"> at ${at}`);
@@ -351,68 +351,4 @@ class GpxReader {
     out.name = this.metaName ?? out.tracks.find((t) => t.name)?.name ?? out.routes.find((r) => r.name)?.name;
     return out;
   }
-}
-
-/**
- * Pick the decoder from the byte-order mark, else the XML declaration's
- * encoding, else UTF-8 (XML 1.0 §4.3.3, Appendix F). Labels follow the WHATWG
- * Encoding Standard, so "ISO-8859-1" decodes as windows-1252: identical for
- * every printable Latin-1 character, and what mislabelled files really contain.
- */
-/**
- * xsd:dateTime -> epoch ms. A time without a zone is read as UTC (GPX requires
- * UTC), never as the server's local time, so results don't depend on TZ.
- * The common "YYYY-MM-DDTHH:MM:SS[.fff]Z" is decoded by hand (one per point);
- * anything else goes to Date.parse.
- */
-export function parseTimeMs(s: string): number {
-  const n = s.length;
-  const last = s.charCodeAt(n - 1);
-  if (last === 90 /* Z */) {
-    const fast = n >= 20 && n <= 30 ? fastUtcMs(s, n) : NaN;
-    return fast === fast ? fast : Date.parse(s);
-  }
-  if (last === 122 /* z */) return Date.parse(s);
-  const sign = s.charCodeAt(n - 6);
-  if ((sign === 43 /* + */ || sign === 45 /* - */) && s.charCodeAt(n - 3) === 58 /* : */ && s.indexOf('T') > 0) {
-    return Date.parse(s);
-  }
-  return s.indexOf('T') > 0 ? Date.parse(s + 'Z') : Date.parse(s);
-}
-
-function digit(s: string, i: number): number {
-  const d = s.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : NaN;
-}
-
-function fastUtcMs(s: string, n: number): number {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return NaN;
-  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
-  let y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
-  const mo = digit(s, 5) * 10 + digit(s, 6);
-  const d = digit(s, 8) * 10 + digit(s, 9);
-  const h = digit(s, 11) * 10 + digit(s, 12);
-  const mi = digit(s, 14) * 10 + digit(s, 15);
-  const sec = digit(s, 17) * 10 + digit(s, 18);
-  // Anything odd goes to Date.parse (NaN fails these tests). Like Date.parse, Feb 30 rolls over.
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59 && y >= 0)) return NaN;
-  let ms = 0;
-  if (n > 20) {
-    if (s.charCodeAt(19) !== 46 /* . */) return NaN;
-    let scale = 100;
-    for (let i = 20; i < n - 1; i++) {
-      const f = digit(s, i);
-      if (f !== f) return NaN;
-      ms += f * scale;
-      scale /= 10;
-    }
-    ms = Math.floor(ms + 1e-9); // Date.parse truncates to whole milliseconds
-  }
-  // Days from 1970-01-01, proleptic Gregorian (H. Hinnant, "chrono-compatible date algorithms").
-  y -= mo <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
-  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-  return days * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
 }

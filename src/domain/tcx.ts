@@ -10,7 +10,7 @@ import { InvalidTcx } from './errors.ts';
 import { NOTE_NO_GPS, NOTE_SPORT_UNKNOWN, sortByTime, sportFromLabel } from './decoded-ride.ts';
 import type { DecodedRide, DeviceSummary } from './decoded-ride.ts';
 import type { Sample } from './samples.ts';
-import { feedText, xmlDecoder } from './xml-text.ts';
+import { feedText, parseTimeMs, xmlDecoder } from './xml-text.ts';
 
 export const DEFAULT_MAX_TRACKPOINTS = 500_000; // ~6 days at 1 s
 const MAX_DEPTH = 64;
@@ -246,10 +246,3 @@ function lapSummary(laps: Lap[]): DeviceSummary | undefined {
 
 const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
 
-/** xsd:dateTime -> epoch ms; a time without a zone is read as UTC, never server-local. */
-function parseTimeMs(s: string): number {
-  const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(s);
-  return Date.parse(zoned || !s.includes('T') ? s : `${s}Z`);
-}
-
-/** BOM, else the XML declaration's encoding, else UTF-8 (XML 1.0 §4.3.3). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidGpx } from '../../src/domain/errors.ts';
-import { GPX_ERRORS, parseGpx, parseTimeMs, type ParsedGpx } from '../../src/domain/gpx.ts';
+import { GPX_ERRORS, parseGpx, type ParsedGpx } from '../../src/domain/gpx.ts';
 import { refusalOf } from '../support/refusal.ts';
 const refusal = (input: Uint8Array | string, limits?: { maxPoints?: number }) => refusalOf(() => parseGpx(input, limits), InvalidGpx);
 
@@ -253,24 +253,3 @@ describe('parseGpx text handling', () => {
   });
 });
 
-describe('parseTimeMs', () => {
-  it('matches Date.parse on UTC timestamps, with and without fractions', () => {
-    for (const t of [0, 1, 999, 951_782_400_000, 1_568_988_603_000, 1_709_251_199_999, 4_102_444_800_123, -86_400_000]) {
-      const iso = new Date(t).toISOString();
-      expect(parseTimeMs(iso)).toBe(t);
-      expect(parseTimeMs(iso.replace(/\.\d+Z$/, 'Z'))).toBe(Math.floor(t / 1000) * 1000);
-    }
-    expect(parseTimeMs('2016-05-27T10:08:47.8Z')).toBe(Date.UTC(2016, 4, 27, 10, 8, 47, 800));
-    expect(parseTimeMs('2024-02-29T12:00:00Z')).toBe(Date.UTC(2024, 1, 29, 12));
-  });
-
-  it('reads offsets, and a time without a zone as UTC whatever the server TZ', () => {
-    expect(parseTimeMs('2019-09-20T16:10:03+02:00')).toBe(Date.UTC(2019, 8, 20, 14, 10, 3));
-    expect(parseTimeMs('2019-09-20T14:10:03')).toBe(Date.UTC(2019, 8, 20, 14, 10, 3));
-    expect(parseTimeMs('not a time')).toBeNaN();
-    expect(parseTimeMs('2019-13-01T14:10:03Z')).toBeNaN();
-    for (const odd of ['2019-02-30T14:10:03Z', '2019-04-31T00:00:00Z', '2019-01-01T24:00:00Z', '2019-02-32T00:00:00Z']) {
-      expect(parseTimeMs(odd)).toEqual(Date.parse(odd));
-    }
-  });
-});

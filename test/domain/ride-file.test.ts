@@ -26,7 +26,7 @@ const trkpt = (t: string, lat = 46.05) => `<trkpt lat="${lat}" lon="14.5"><ele>3
 describe('the same ride in two formats gives the same numbers (pairs from SOURCES.md)', () => {
   it('FIT vs Strava GPX of ride 4078723797: NP and power curve within 1 W', () => {
     const fit = metrics(read('fit/sweatpy__4078723797.fit'), 'a.fit');
-    const gpxRide = decodeRideFile(read('rides/sweatpy__4078723797_strava.gpx'), 'a.gpx');
+    const gpxRide = decodeRideFile(read('gpx/sweatpy__4078723797_strava.gpx'), 'a.gpx');
     expect(gpxRide.format).toBe('gpx');
     expect(gpxRide.sport).toBe('cycling'); // Strava <type>1</type>
     expect(gpxRide.samples).toHaveLength(8357);
@@ -40,7 +40,7 @@ describe('the same ride in two formats gives the same numbers (pairs from SOURCE
 
   it('FIT vs Garmin Connect TCX of the 2020-06-01 ride: NP and power curve within 1 W', () => {
     const fit = metrics(read('fit/sweatpy__2020-06-01-16-52-40.fit'), 'b.fit');
-    const tcx = metrics(read('rides/sweatpy__activity_5039744860.tcx'), 'b.tcx');
+    const tcx = metrics(read('gpx/sweatpy__activity_5039744860.tcx'), 'b.tcx');
     expectSamePower(fit, tcx);
     expect(tcx.avgHrBpm).toBeCloseTo(fit.avgHrBpm!, 6);
   });
@@ -48,7 +48,7 @@ describe('the same ride in two formats gives the same numbers (pairs from SOURCE
 
 describe('format sniffing', () => {
   const fitBytes = read('fit/sweatpy__2020-06-01-16-52-40.fit');
-  const tcxBytes = read('rides/sweatpy__activity_5039744860.tcx');
+  const tcxBytes = read('gpx/sweatpy__activity_5039744860.tcx');
 
   it('trusts the bytes over the file name', () => {
     expect(decodeRideFile(fitBytes, 'ride.gpx').format).toBe('fit');

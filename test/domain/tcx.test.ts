@@ -6,7 +6,7 @@ import { refusalOf } from '../support/refusal.ts';
 const thrown = (f: () => unknown) => refusalOf(f, InvalidTcx);
 
 const fixture = () =>
-  new Uint8Array(readFileSync(new URL('../fixtures/rides/sweatpy__activity_5039744860.tcx', import.meta.url)));
+  new Uint8Array(readFileSync(new URL('../fixtures/gpx/sweatpy__activity_5039744860.tcx', import.meta.url)));
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** A minimal TCX activity around the given trackpoint XML. */

@@ -9,7 +9,7 @@ import { decodeRideFile } from '../../src/domain/ride-file.ts';
 import { startHarness, type Harness } from '../support/app.ts';
 import { syntheticRideFit } from '../support/fit-writer.ts';
 
-const fixture = async (dir: 'fit' | 'rides' | 'gpx', name: string) =>
+const fixture = async (dir: 'fit' | 'gpx', name: string) =>
   new Uint8Array(await readFile(new URL(`../fixtures/${dir}/${name}`, import.meta.url)));
 const NO_RIDES = /^No rides yet — send a \.fit file/;
 let h: Harness;
@@ -135,7 +135,7 @@ describe('a FIT ride dropped in the chat', () => {
 describe('other ride files', () => {
   it('a recorded GPX with power and heart rate becomes a ride (not a route)', async () => {
     const before = (await workoutRows()).length;
-    const u = h.owner.sendDocument({ fileName: 'strava.gpx', bytes: await fixture('rides', 'sweatpy__4078723797_strava.gpx') });
+    const u = h.owner.sendDocument({ fileName: 'strava.gpx', bytes: await fixture('gpx', 'sweatpy__4078723797_strava.gpx') });
     const answer = await answerTo(u, 90_000);
     expect(answer[0]!.photo).toBeDefined();
     expect(summaryOf(answer)).toMatch(/Power: NP 26\d W · avg 219 W/);
@@ -145,7 +145,7 @@ describe('other ride files', () => {
   });
 
   it('a TCX ride gets its summary and chart', async () => {
-    const u = h.owner.sendDocument({ fileName: 'short.tcx', bytes: await fixture('rides', 'sweatpy__activity_5039744860.tcx') });
+    const u = h.owner.sendDocument({ fileName: 'short.tcx', bytes: await fixture('gpx', 'sweatpy__activity_5039744860.tcx') });
     const answer = await answerTo(u);
     expect(answer[0]!.photo).toBeDefined();
     const summary = summaryOf(answer);
