@@ -20,14 +20,6 @@ const SPORT_WORDS: Record<string, string> = {
   other: 'activity',
 };
 
-/** Short durations for zone lists: "45 s", "12 min", "1 h 05". */
-function shortDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.round(s / 60)} min`;
-  return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')}`;
-}
-
 export function rideDate(startTime: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
     timeZone,
@@ -79,7 +71,7 @@ const isRide = (stored: StoredRide) => stored.metrics.sport === 'cycling';
 function zoneLine(label: string, zones: { zone: number; seconds: number }[]): Html | undefined {
   const used = zones.filter((z) => z.seconds >= 1);
   if (used.length === 0) return undefined;
-  return html`${label}: ${used.map((z) => `Z${z.zone} ${shortDuration(z.seconds)}`).join(' · ')}`;
+  return html`${label}: ${used.map((z) => `Z${z.zone} ${formatDuration(z.seconds)}`).join(' · ')}`;
 }
 
 function assumptions(stored: StoredRide): Html | undefined {

@@ -52,7 +52,8 @@ export async function renderFitnessChart(input: FitnessChartInput): Promise<Buff
       },
       scales: {
         x: { type: 'category', grid: { display: false }, ticks: { autoSkip: true, maxTicksLimit: 10, maxRotation: 0 } },
-        load: { type: 'linear', position: 'left', beginAtZero: true, title: axisTitle('CTL / ATL (TSS/day)') },
+        // At least 0-10: years after the last ride CTL is ~1e-26, which must not fill the chart.
+        load: { type: 'linear', position: 'left', beginAtZero: true, suggestedMax: 10, title: axisTitle('CTL / ATL (TSS/day)') },
         tsb: {
           type: 'linear',
           position: 'right',

@@ -80,7 +80,11 @@ export async function renderRideChart(input: RideChartInput): Promise<Buffer> {
           max: durationS,
           title: axisTitle('Time (h:mm)'),
           grid: { display: false },
-          ticks: { stepSize: tickStepS(durationS), callback: (v) => hMm(Number(v)) },
+          // chart.js spreads ticks evenly between min and max (0:15, 0:31, 0:46...): put them on round times.
+          afterBuildTicks: (axis) => {
+            axis.ticks = timeTicksS(durationS).map((value) => ({ value }));
+          },
+          ticks: { autoSkip: false, callback: (v) => hMm(Number(v)) },
         },
         power: { ...valueAxis('Power (W)', 'left', true), display: power !== null, min: 0 },
         // Without power, heart rate takes the left side so the chart is not lopsided.
@@ -120,10 +124,13 @@ export function rollingMean(timeS: number[], values: (number | null)[], windowS:
   return out;
 }
 
-/** A tick every 1/2/5/10/15/30 min or 1/2/4 h, whichever gives at most ~10 ticks. */
-function tickStepS(durationS: number): number {
+/** Ticks every 1/2/5/10/15/30 min or 1/2/4/8 h, the finest that gives at most 10 steps. */
+export function timeTicksS(durationS: number): number[] {
   const steps = [60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400];
-  return steps.find((s) => durationS / s <= 10) ?? 28_800;
+  const step = steps.find((s) => durationS / s <= 10) ?? 28_800;
+  const ticks: number[] = [];
+  for (let t = 0; t <= durationS; t += step) ticks.push(t);
+  return ticks;
 }
 
 function hMm(seconds: number): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderFitnessChart } from '../../src/charts/fitness.ts';
 import { CHART_SIZE } from '../../src/charts/render.ts';
-import { countPixels, digest, pixelAt, pngSize } from './png.ts';
+import { countPixels, digest, pixelAt, pixels, pngSize } from './png.ts';
 import { syntheticFitness } from './synthetic.ts';
 
 // Fitness (CTL) is drawn in blue (#0072B2).
@@ -19,6 +19,22 @@ describe('renderFitnessChart', () => {
     const a = syntheticFitness(90);
     const b = { ...a, tsb: a.tsb.map((t) => t - 15) };
     expect(digest(await renderFitnessChart(a))).not.toBe(digest(await renderFitnessChart(b)));
+  });
+
+  it('draws a long-faded fitness (CTL ~1e-26, years after the last ride) along the bottom, not across the chart', async () => {
+    const days = Array.from({ length: 90 }, (_, i) => new Date(Date.UTC(2026, 8, 3 + i)).toISOString().slice(0, 10));
+    const ctl = days.map((_, i) => 5e-26 * Math.exp(-i / 42));
+    const png = await renderFitnessChart({ title: 'Faded', days, ctl, atl: days.map(() => 0), tsb: days.map(() => 0), load: days.map(() => 0) });
+    const { width, height, data } = await pixels(png);
+    let upper = 0; // CTL-blue pixels in the upper three quarters
+    for (let y = 0; y < height * 0.75; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (isCtlLine(data[i]!, data[i + 1]!, data[i + 2]!)) upper++;
+      }
+    }
+    expect(upper).toBeLessThan(800); // the legend swatch only
+    expect(await countPixels(png, isCtlLine)).toBeGreaterThan(1_000);
   });
 
   it('renders a single day and no days', async () => {

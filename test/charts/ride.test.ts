@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHART_SIZE } from '../../src/charts/render.ts';
-import { renderRideChart, rollingMean } from '../../src/charts/ride.ts';
+import { renderRideChart, rollingMean, timeTicksS } from '../../src/charts/ride.ts';
 import { countPixels, digest, pixelAt, pngSize } from './png.ts';
 import { syntheticRide } from './synthetic.ts';
 
@@ -57,5 +57,14 @@ describe('rollingMean', () => {
   it('does not reach back across a pause longer than the window', () => {
     // Recording paused for 10 minutes: the first sample after it averages only itself.
     expect(rollingMean([0, 1, 601], [400, 400, 100], 30)).toEqual([400, 400, 100]);
+  });
+});
+
+describe('timeTicksS', () => {
+  it('puts the time axis ticks on round times, at most 10 steps', () => {
+    expect(timeTicksS(8_356)).toEqual([0, 900, 1800, 2700, 3600, 4500, 5400, 6300, 7200, 8100]); // 2:19 -> every 15 min
+    expect(timeTicksS(18_000)).toEqual([0, 1800, 3600, 5400, 7200, 9000, 10_800, 12_600, 14_400, 16_200, 18_000]);
+    expect(timeTicksS(130)).toEqual([0, 60, 120]);
+    expect(timeTicksS(100_000).every((t) => t % 14_400 === 0)).toBe(true);
   });
 });
