@@ -3,7 +3,7 @@
  * labelled above their highest point.
  */
 import type { Chart, ChartDataset, Plugin } from 'chart.js';
-import { lttb } from './lttb.ts';
+import { lttb } from '../domain/lttb.ts';
 import { axisTitle, CHART_SIZE, COLORS, FONT_FAMILY, FONT_SIZE, renderChart, withAlpha } from './render.ts';
 
 export interface ElevationClimb {

@@ -3,7 +3,7 @@
  * cadence faint behind them. Any series may be missing; gaps break the lines.
  */
 import type { ChartDataset } from 'chart.js';
-import { lttb } from './lttb.ts';
+import { lttb } from '../domain/lttb.ts';
 import { axisTitle, CHART_SIZE, COLORS, renderChart, withAlpha } from './render.ts';
 
 export interface RideChartInput {

@@ -16,6 +16,7 @@
  * and flat/rolling sections that contain one count only their ridden parts.
  */
 import type { ParsedGpx } from './gpx.ts';
+import { lttb } from './lttb.ts';
 import { minimumGear, PHYSICS_DEFAULTS, speedForPowerMps, type GearAdvice } from './physics.ts';
 import type { ResolvedProfile, RiderProfile } from './profile.ts';
 import type { Sample } from './samples.ts';
@@ -145,7 +146,8 @@ export function analyseRoute(
   const ctx: Ctx = { ...grid, profile, hasElevation, massKg: profile.riderKg + profile.bikeKg };
   const sections = distanceM > 0 ? buildSections(ctx) : [];
   const estTimeS = sections.reduce((t, s) => t + s.estTimeS, 0);
-  const profileSeries = hasElevation ? decimate(grid.D, grid.E, CHART_MAX_POINTS) : { distanceM: [], eleM: [] };
+  const chartLine = lttb(grid.D, hasElevation ? grid.E : [], CHART_MAX_POINTS);
+  const profileSeries = { distanceM: chartLine.xs, eleM: chartLine.ys };
 
   const assumptions = describeAssumptions(profile, defaultsUsed, { n, eleCount, hasElevation, hasTime, lines: lines.length, fromTracks });
   const out: RouteAnalysis = {
@@ -601,44 +603,6 @@ function rideTimeS(c: Ctx, a: number, b: number, powerW: number): number {
     t += len / Math.max(v, 0.1);
   }
   return t;
-}
-
-// ------------------------------------------------------------ chart series
-
-/** Largest-Triangle-Three-Buckets (Steinarsson 2013): keeps the peaks a stride would drop. */
-function decimate(xs: Float64Array, ys: Float64Array, max: number): { distanceM: number[]; eleM: number[] } {
-  const n = xs.length;
-  if (n <= max) return { distanceM: Array.from(xs), eleM: Array.from(ys) };
-  const distanceM = [xs[0] as number];
-  const eleM = [ys[0] as number];
-  const every = (n - 2) / (max - 2);
-  let prev = 0;
-  for (let i = 0; i < max - 2; i++) {
-    const nextStart = Math.floor((i + 1) * every) + 1;
-    const nextEnd = Math.min(Math.floor((i + 2) * every) + 1, n);
-    let avgX = 0;
-    let avgY = 0;
-    for (let j = nextStart; j < nextEnd; j++) {
-      avgX += xs[j] as number;
-      avgY += ys[j] as number;
-    }
-    avgX /= nextEnd - nextStart;
-    avgY /= nextEnd - nextStart;
-    const px = xs[prev] as number;
-    const py = ys[prev] as number;
-    let bestArea = -1;
-    let best = nextStart - 1;
-    for (let j = Math.floor(i * every) + 1; j < nextStart; j++) {
-      const area = Math.abs((px - avgX) * ((ys[j] as number) - py) - (px - (xs[j] as number)) * (avgY - py));
-      if (area > bestArea) [bestArea, best] = [area, j];
-    }
-    distanceM.push(xs[best] as number);
-    eleM.push(ys[best] as number);
-    prev = best;
-  }
-  distanceM.push(xs[n - 1] as number);
-  eleM.push(ys[n - 1] as number);
-  return { distanceM, eleM };
 }
 
 // ------------------------------------------------------------ assumptions

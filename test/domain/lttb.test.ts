@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lttb } from '../../src/charts/lttb.ts';
+import { lttb } from '../../src/domain/lttb.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
