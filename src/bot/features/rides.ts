@@ -8,7 +8,7 @@ import type { ProfileService } from '../../services/profile.ts';
 import { ftpHint, type RideService, type StoredRide } from '../../services/rides.ts';
 import type { BotContext } from '../context.ts';
 import { captionIntent, claimDocument } from '../files.ts';
-import { pagedList } from '../keyboards.ts';
+import { pagedList, servePagedList, type ListPage } from '../paged-list.ts';
 import { curveCaption, fitnessCaption, rideChartInput, rideListLabel, rideSummary } from '../ride-view.ts';
 
 const PAGE_SIZE = 8;
@@ -63,7 +63,7 @@ export function ridesFeature(rides: RideService, profiles: ProfileService, confi
     await sendRide(ctx, result.ride);
   });
 
-  async function listPage(page: number) {
+  async function listPage(page: number): Promise<ListPage> {
     const [{ rides: rows, total }, tz] = await Promise.all([rides.list(page * PAGE_SIZE, PAGE_SIZE), profiles.timeZone()]);
     if (total === 0) return { text: NO_RIDES, keyboard: undefined };
     return pagedList({
@@ -77,16 +77,7 @@ export function ridesFeature(rides: RideService, profiles: ProfileService, confi
     });
   }
 
-  feature.command('rides', async (ctx) => {
-    const { text, keyboard } = await listPage(0);
-    await ctx.reply(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
-  });
-
-  feature.callbackQuery(/^rd:p:(\d+)$/, async (ctx) => {
-    const { text, keyboard } = await listPage(Number(ctx.match[1]));
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
-  });
+  servePagedList(feature, 'rides', /^rd:p:(\d+)$/, listPage);
 
   feature.callbackQuery(/^rd:s:(\d+)$/, async (ctx) => {
     const id = Number(ctx.match[1]);

@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { RouteLibrary, StoredRoute } from '../../services/routes.ts';
 import type { BotContext } from '../context.ts';
 import { captionIntent, claimDocument, looksLikeGpx, looksLikeRecordedRide } from '../files.ts';
-import { pagedList } from '../keyboards.ts';
+import { pagedList, servePagedList, type ListPage } from '../paged-list.ts';
 import { html, joinHtml } from '../html.ts';
 import { chartClimbs, climbTables, routeCaption } from '../route-view.ts';
 
@@ -68,7 +68,7 @@ export function routesFeature(routes: RouteLibrary, config: Config): Composer<Bo
     await sendRoute(ctx, result.stored);
   });
 
-  async function listPage(page: number) {
+  async function listPage(page: number): Promise<ListPage> {
     const { routes: rows, total } = await routes.list(page * PAGE_SIZE, PAGE_SIZE);
     if (total === 0) return { text: 'No routes yet. Send me a .gpx file and I will work out its climbs, gears and time.', keyboard: undefined };
     return pagedList({
@@ -82,16 +82,7 @@ export function routesFeature(routes: RouteLibrary, config: Config): Composer<Bo
     });
   }
 
-  feature.command('routes', async (ctx) => {
-    const { text, keyboard } = await listPage(0);
-    await ctx.reply(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
-  });
-
-  feature.callbackQuery(/^rt:p:(\d+)$/, async (ctx) => {
-    const { text, keyboard } = await listPage(Number(ctx.match[1]));
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
-  });
+  servePagedList(feature, 'routes', /^rt:p:(\d+)$/, listPage);
 
   async function showRoute(ctx: BotContext, id: number): Promise<void> {
     const stored = await routes.get(id);
