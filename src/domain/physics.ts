@@ -187,6 +187,9 @@ export interface Gear {
  * The minimum gear for a climbing speed (METRICS.md): the largest
  * chainring/cog ratio at which the rider still turns the cranks at the cadence
  * floor or faster. `beyond_gears` when even the smallest ratio is too big.
+ * Cross-chained gears are not advised (no rider climbs in 52x30 when 36x21 is
+ * the same ratio): with two or more rings, the big ring skips the two largest
+ * cogs and the small ring the two smallest.
  */
 export type GearAdvice =
   | {
@@ -214,8 +217,15 @@ export function minimumGear(speedMps: number, gearing: Gearing): GearAdvice {
   const { chainrings, cogs, wheelCircumferenceM: wheel, cadenceFloorRpm } = gearing;
   const ratioNeeded = (speedMps * 60) / (cadenceFloorRpm * wheel);
   const gears: Gear[] = [];
+  const bigRing = Math.max(...chainrings);
+  const smallRing = Math.min(...chainrings);
+  const byCog = [...cogs].sort((a, b) => a - b);
+  const [smallestCogs, largestCogs] = cogs.length > 4 ? [byCog.slice(0, 2), byCog.slice(-2)] : [[], []];
   for (const chainring of chainrings) {
-    for (const cog of cogs) gears.push({ chainring, cog, ratio: chainring / cog, developmentM: developmentM(chainring, cog, wheel) });
+    for (const cog of cogs) {
+      const crossed = chainrings.length > 1 && ((chainring === bigRing && largestCogs.includes(cog)) || (chainring === smallRing && smallestCogs.includes(cog)));
+      if (!crossed) gears.push({ chainring, cog, ratio: chainring / cog, developmentM: developmentM(chainring, cog, wheel) });
+    }
   }
   if (gears.length === 0) throw new InvalidInput('bad_gearing', 'I need your chainrings and cassette to suggest gears.');
   gears.sort((a, b) => a.ratio - b.ratio);

@@ -147,6 +147,19 @@ describe('gears', () => {
     expect(fast.kind === 'ok' && [fast.gear.chainring, fast.gear.cog]).toEqual([50, 14]);
   });
 
+  it('never advises a cross-chained gear: big ring on the two largest cogs, small ring on the two smallest', () => {
+    const compact = { ...gearing, chainrings: [52, 36], cogs: parseCassette('11-34') };
+    // needs <= 1.75: 52/30 = 1.733 is crossed, so 36/21 = 1.714
+    const climbing = minimumGear((1.75 * 70 * 2.105) / 60, compact);
+    expect(climbing.kind === 'ok' && [climbing.gear.chainring, climbing.gear.cog]).toEqual([36, 21]);
+    // needs <= 3.1: 52/17 = 3.06 (36/13 = 2.77 would be crossed anyway)
+    const fast = minimumGear((3.1 * 70 * 2.105) / 60, compact);
+    expect(fast.kind === 'ok' && [fast.gear.chainring, fast.gear.cog]).toEqual([52, 17]);
+    // a single ring (1x) uses every cog
+    const oneBy = minimumGear(1, { ...gearing, chainrings: [40], cogs: parseCassette('10-44') });
+    expect(oneBy.kind === 'ok' ? oneBy.gear.cog : oneBy.easiest.cog).toBe(44);
+  });
+
   it('says "beyond your gears" on a 25 % wall with 50/34 and 11-28', () => {
     // 176 W (88 % of 200 W) up 25 %: 84 kg × g × (sin 14.04° + 0.004 cos) = 203 N -> v ≈ 0.84 m/s.
     // 34/28 moves 2.556 m per turn -> ≈ 20 rpm, far below 70.
