@@ -10,11 +10,12 @@ export function formatDateTime(date: Date, timeZone: string): string {
   }).format(date);
 }
 
+/** "45 s", "12 min", "1 h 05 min": to the nearest minute from a minute up (5,399 s is 1 h 30 min). */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.round(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
-  if (m > 0) return `${m} min`;
-  return `${s} s`;
+  if (s < 60) return `${s} s`;
+  const minutes = Math.round(s / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
 }

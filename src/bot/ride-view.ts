@@ -1,6 +1,7 @@
 import type { RideChartInput } from '../charts/ride.ts';
 import type { FitnessDay } from '../domain/load.ts';
-import { PROFILE_DEFAULTS } from '../domain/profile.ts';
+import { PROFILE_FIELDS } from '../domain/profile-fields.ts';
+import { PROFILE_DEFAULTS, type RiderProfile } from '../domain/profile.ts';
 import type { RideStreams } from '../domain/ride.ts';
 import type { PowerCurvesResult, StoredRide, WorkoutSummaryRow } from '../services/rides.ts';
 import { formatDuration } from './format.ts';
@@ -76,14 +77,18 @@ function zoneLine(label: string, zones: { zone: number; seconds: number }[]): Ht
 
 function assumptions(stored: StoredRide): Html | undefined {
   const { metrics } = stored;
-  const used: string[] = [];
+  const used: { key: keyof RiderProfile; text: string }[] = [];
   const hasPower = metrics.normalizedPowerW !== null || metrics.avgPowerW !== null;
   const hasHr = metrics.avgHrBpm !== null;
-  if (metrics.defaultsUsed?.includes('ftpW') && hasPower) used.push(`FTP ${metrics.ftpW} W`);
-  if (metrics.defaultsUsed?.includes('maxHrBpm') && hasHr) used.push(`max HR ${PROFILE_DEFAULTS.maxHrBpm} bpm`);
-  if (metrics.defaultsUsed?.includes('restHrBpm') && hasHr && metrics.hrss !== null) used.push(`resting HR ${PROFILE_DEFAULTS.restHrBpm} bpm`);
-  if (used.length === 0) return undefined;
-  return html`<i>Defaults used: ${used.join(', ')} — set yours with /profile, e.g. /profile ftp 250.</i>`;
+  if (metrics.defaultsUsed?.includes('ftpW') && hasPower) used.push({ key: 'ftpW', text: `FTP ${metrics.ftpW} W` });
+  if (metrics.defaultsUsed?.includes('maxHrBpm') && hasHr) used.push({ key: 'maxHrBpm', text: `max HR ${PROFILE_DEFAULTS.maxHrBpm} bpm` });
+  if (metrics.defaultsUsed?.includes('restHrBpm') && hasHr && metrics.hrss !== null) {
+    used.push({ key: 'restHrBpm', text: `resting HR ${PROFILE_DEFAULTS.restHrBpm} bpm` });
+  }
+  const first = used[0];
+  if (!first) return undefined;
+  const example = PROFILE_FIELDS.find((f) => f.key === first.key)?.example;
+  return html`<i>Defaults used: ${used.map((u) => u.text).join(', ')} — set yours with /profile, e.g. /profile ${example ?? ''}.</i>`;
 }
 
 /** Every line of the summary, most important first; notes last (they are dropped first when too long). */

@@ -138,7 +138,7 @@ export function computeRideMetrics(
   if (avgSpeedMps === null) unavailable.avgSpeedMps = unavailable.distanceM ?? 'no moving time';
 
   const climb = countFinite(streams.altitudeM) > 1 ? hysteresisAscent(streams.altitudeM, HYSTERESIS_M) : null;
-  if (!climb) unavailable.ascentM = unavailable.descentM = 'no elevation in the file';
+  if (!climb) unavailable.ascentM = unavailable.descentM = 'the file has no altitude data';
 
   const power = powerMetrics(ride.sport, streams, profile.ftpW, unavailable);
   const hr = heartRateMetrics(streams, moving, profile, unavailable, notes);
