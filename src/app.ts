@@ -14,6 +14,7 @@ import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { HealthService } from './services/health.ts';
 import { ProfileService } from './services/profile.ts';
+import { PendingQuestions } from './services/questions.ts';
 import { RideService } from './services/rides.ts';
 import { RouteLibrary } from './services/routes.ts';
 import { StatusService } from './services/status.ts';
@@ -72,7 +73,8 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
   const profiles = new ProfileService(database.db, config.timeZone);
   const routes = new RouteLibrary({ db: database.db, dataDir: config.dataDir, profiles });
   const rides = new RideService({ db: database.db, profiles });
-  const bot = createBot({ config, logger, updates, status, profiles, routes, rides, transformers: [monitor.transformer] });
+  const questions = new PendingQuestions(database.db);
+  const bot = createBot({ config, logger, updates, status, profiles, questions, routes, rides, transformers: [monitor.transformer] });
 
   const webhook = config.webhook ? webhookRoute(bot, config.webhook, config.telegram.token) : undefined;
   let http: HttpServer | undefined;

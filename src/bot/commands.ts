@@ -12,4 +12,5 @@ export const COMMANDS = [
   { command: 'curve', description: 'Power curve: last 42 days against your season best' },
   { command: 'profile', description: 'Your FTP, weights, heart rate, gearing, time zone' },
   { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
+  { command: 'cancel', description: 'Stop answering a question I asked' },
 ] as const;

@@ -4,6 +4,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ProfileService } from '../services/profile.ts';
+import type { PendingQuestions } from '../services/questions.ts';
 import type { RideService } from '../services/rides.ts';
 import type { RouteLibrary } from '../services/routes.ts';
 import type { StatusService } from '../services/status.ts';
@@ -11,6 +12,7 @@ import type { ProcessedUpdates } from '../services/updates.ts';
 import { COMMANDS } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { answerError } from './errors.ts';
+import { cancelFeature } from './features/cancel.ts';
 import { helpFeature } from './features/help.ts';
 import { pairingFeature } from './features/pairing.ts';
 import { profileFeature } from './features/profile.ts';
@@ -28,6 +30,7 @@ export interface BotDeps {
   updates: ProcessedUpdates;
   status: StatusService;
   profiles: ProfileService;
+  questions: PendingQuestions;
   routes: RouteLibrary;
   rides: RideService;
   /** Extra API transformers (e.g. the reachability monitor for /health). */
@@ -73,7 +76,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       helpFeature(),
       routesFeature(deps.routes, config),
       ridesFeature(deps.rides, deps.profiles, config),
-      profileFeature(deps.profiles),
+      profileFeature(deps.profiles, deps.questions),
+      cancelFeature(deps.questions),
       statusFeature(deps.status, deps.profiles),
       unhandledFeature(),
     );

@@ -32,6 +32,24 @@ export const processedUpdates = pgTable('processed_updates', {
   processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * The one question the bot waits for an answer to ("Send your FTP"): the next
+ * plain text in the chat answers it. A single row (id = 1); a new question
+ * replaces the old one. Kept in the database so a restart does not forget it.
+ */
+export const pendingQuestion = pgTable(
+  'pending_question',
+  {
+    id: integer('id').primaryKey().default(1),
+    /** Which feature asked, e.g. 'profile'. */
+    kind: text('kind').notNull(),
+    /** What it asked about, e.g. the profile key 'ftp'. */
+    subject: text('subject').notNull(),
+    askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('pending_question_single_row', sql`${t.id} = 1`)],
+);
+
 /** The one rider this installation serves. A single row (id = 1). */
 export const riderProfile = pgTable(
   'rider_profile',

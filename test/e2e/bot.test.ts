@@ -217,4 +217,40 @@ describe('/profile', () => {
     h.owner.send('/profile');
     expect((await h.owner.nextReply()).text).toContain('FTP: 265 W');
   });
+
+  it('asks for a value when its button is tapped; the next text answers, a bad one is asked again', async () => {
+    h.owner.send('/profile');
+    const shown = await h.owner.nextReply();
+    const buttons = shown.reply_markup!.inline_keyboard.flat();
+    expect(buttons).toHaveLength(11);
+    expect(buttons[0]).toMatchObject({ text: 'FTP', callback_data: 'pf:a:ftp' });
+    h.owner.press(shown, 'pf:a:maxhr');
+    expect((await h.owner.nextReply()).text).toBe('Max HR: send me the value, e.g. 188. /cancel leaves it as it is.');
+    h.owner.send('about 190');
+    expect((await h.owner.nextReply()).text).toBe('Max HR should be a whole number between 100 and 230 bpm. Send it again, or /cancel.');
+    h.owner.send('191');
+    expect((await h.owner.nextReply()).text).toBe('Max HR set to 191 bpm.');
+    // answered: the next text is no answer any more
+    h.owner.send('192');
+    expect((await h.owner.nextReply()).text).toBe("I didn't understand that. /help lists what I can do.");
+    h.owner.send('/profile');
+    expect((await h.owner.nextReply()).text).toContain('Max HR: 191 bpm');
+  });
+
+  it('/cancel drops an open question and changes nothing', async () => {
+    h.owner.send('/profile');
+    h.owner.press(await h.owner.nextReply(), 'pf:a:tz');
+    expect((await h.owner.nextReply()).text).toBe('Time zone: send me the value, e.g. Europe/Berlin. /cancel leaves it as it is.');
+    // a command in between is answered as usual, and the question stays open
+    h.owner.send('/help');
+    expect((await h.owner.nextReply()).text).toContain('/cancel');
+    h.owner.send('/cancel');
+    expect((await h.owner.nextReply()).text).toBe('OK, I stopped asking; nothing changed.');
+    h.owner.send('Europe/Paris');
+    expect((await h.owner.nextReply()).text).toBe("I didn't understand that. /help lists what I can do.");
+    h.owner.send('/cancel');
+    expect((await h.owner.nextReply()).text).toBe('There is nothing to cancel.');
+    h.owner.send('/status');
+    expect((await h.owner.nextReply()).text).toContain('Time zone: America/Denver');
+  });
 });
