@@ -83,8 +83,7 @@ export function climbTables(stored: StoredRoute, captionHasAssumptions: boolean)
   return splitPreBlock(header, rows.map((r) => html`${r}`.value));
 }
 
+/** Every climb of the table is shaded on the chart, uncategorised ones too (a steep 500 m counts). */
 export function chartClimbs(analysis: RouteAnalysis): { startM: number; endM: number; label: string }[] {
-  return climbsOf(analysis)
-    .filter((c) => c.category !== null)
-    .map((c) => ({ startM: c.startM, endM: c.endM, label: `${categoryLabel(c)} · ${pct(c.gradeAvgPct)}` }));
+  return climbsOf(analysis).map((c) => ({ startM: c.startM, endM: c.endM, label: `${categoryLabel(c)} · ${pct(c.gradeAvgPct)}` }));
 }
