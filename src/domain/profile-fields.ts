@@ -12,6 +12,8 @@ export interface ProfileField {
   key: keyof RiderProfile;
   names: string[];
   label: string;
+  /** A button's few letters (a phone shows ~14 per button in two columns). */
+  button: string;
   example: string;
   parse(text: string): RiderProfile[keyof RiderProfile];
   format(value: NonNullable<RiderProfile[keyof RiderProfile]>): string;
@@ -31,16 +33,17 @@ function numberIn(label: string, unit: string, min: number, max: number, integer
 const plain = (unit: string) => (value: unknown) => `${String(value)}${unit ? ` ${unit}` : ''}`;
 
 export const PROFILE_FIELDS: ProfileField[] = [
-  { key: 'ftpW', names: ['ftp'], label: 'FTP', example: 'ftp 265', parse: numberIn('FTP', 'W', 50, 600, true), format: plain('W') },
-  { key: 'riderKg', names: ['weight', 'rider'], label: 'Rider weight', example: 'weight 72.5', parse: numberIn('Rider weight', 'kg', 30, 200, false), format: plain('kg') },
-  { key: 'bikeKg', names: ['bike'], label: 'Bike weight', example: 'bike 8.4', parse: numberIn('Bike weight', 'kg', 3, 40, false), format: plain('kg') },
-  { key: 'maxHrBpm', names: ['maxhr'], label: 'Max HR', example: 'maxhr 188', parse: numberIn('Max HR', 'bpm', 100, 230, true), format: plain('bpm') },
-  { key: 'restHrBpm', names: ['resthr'], label: 'Resting HR', example: 'resthr 48', parse: numberIn('Resting HR', 'bpm', 25, 120, true), format: plain('bpm') },
-  { key: 'lthrBpm', names: ['lthr'], label: 'Threshold HR (LTHR)', example: 'lthr 168', parse: numberIn('LTHR', 'bpm', 80, 220, true), format: plain('bpm') },
+  { key: 'ftpW', names: ['ftp'], label: 'FTP', button: 'FTP', example: 'ftp 265', parse: numberIn('FTP', 'W', 50, 600, true), format: plain('W') },
+  { key: 'riderKg', names: ['weight', 'rider'], label: 'Rider weight', button: 'Weight', example: 'weight 72.5', parse: numberIn('Rider weight', 'kg', 30, 200, false), format: plain('kg') },
+  { key: 'bikeKg', names: ['bike'], label: 'Bike weight', button: 'Bike', example: 'bike 8.4', parse: numberIn('Bike weight', 'kg', 3, 40, false), format: plain('kg') },
+  { key: 'maxHrBpm', names: ['maxhr'], label: 'Max HR', button: 'Max HR', example: 'maxhr 188', parse: numberIn('Max HR', 'bpm', 100, 230, true), format: plain('bpm') },
+  { key: 'restHrBpm', names: ['resthr'], label: 'Resting HR', button: 'Resting HR', example: 'resthr 48', parse: numberIn('Resting HR', 'bpm', 25, 120, true), format: plain('bpm') },
+  { key: 'lthrBpm', names: ['lthr'], label: 'Threshold HR (LTHR)', button: 'LTHR', example: 'lthr 168', parse: numberIn('LTHR', 'bpm', 80, 220, true), format: plain('bpm') },
   {
     key: 'chainrings',
     names: ['chainrings', 'rings'],
     label: 'Chainrings',
+    button: 'Chainrings',
     example: 'chainrings 50/34',
     parse: parseChainrings,
     format: (v) => (v as number[]).join('/'),
@@ -49,6 +52,7 @@ export const PROFILE_FIELDS: ProfileField[] = [
     key: 'cogs',
     names: ['cassette', 'cogs'],
     label: 'Cassette',
+    button: 'Cassette',
     example: 'cassette 11-32',
     parse: parseCassette,
     format: (v) => `${(v as number[])[0]}-${(v as number[]).at(-1)} (${(v as number[]).join(',')})`,
@@ -57,6 +61,7 @@ export const PROFILE_FIELDS: ProfileField[] = [
     key: 'wheelCircumferenceM',
     names: ['wheel'],
     label: 'Wheel circumference',
+    button: 'Wheel',
     example: 'wheel 2105 (mm) or 2.105 (m)',
     parse: (text) => {
       const value = Number(text.trim().replace(',', '.').replace(/\s*mm$/i, ''));
@@ -68,11 +73,12 @@ export const PROFILE_FIELDS: ProfileField[] = [
     },
     format: (v) => `${Math.round((v as number) * 1000)} mm`,
   },
-  { key: 'cadenceFloorRpm', names: ['cadence'], label: 'Lowest comfortable cadence', example: 'cadence 70', parse: numberIn('Cadence', 'rpm', 30, 120, true), format: plain('rpm') },
+  { key: 'cadenceFloorRpm', names: ['cadence'], label: 'Lowest comfortable cadence', button: 'Cadence floor', example: 'cadence 70', parse: numberIn('Cadence', 'rpm', 30, 120, true), format: plain('rpm') },
   {
     key: 'timeZone',
     names: ['tz', 'timezone'],
     label: 'Time zone',
+    button: 'Time zone',
     example: 'tz Europe/Berlin',
     parse: (text) => {
       const zone = text.trim();

@@ -224,6 +224,7 @@ describe('/profile', () => {
     const buttons = shown.reply_markup!.inline_keyboard.flat();
     expect(buttons).toHaveLength(11);
     expect(buttons[0]).toMatchObject({ text: 'FTP', callback_data: 'pf:a:ftp' });
+    expect(buttons.every((b) => b.text.length <= 14)).toBe(true);
     h.owner.press(shown, 'pf:a:maxhr');
     expect((await h.owner.nextReply()).text).toBe('Max HR: send me the value, e.g. 188. /cancel leaves it as it is.');
     h.owner.send('about 190');

@@ -40,7 +40,7 @@ export function profileFeature(profiles: ProfileService, questions: PendingQuest
     });
     const keyboard = new InlineKeyboard();
     PROFILE_FIELDS.forEach((field, i) => {
-      keyboard.text(field.label, cb.ask(field));
+      keyboard.text(field.button, cb.ask(field));
       if (i % 2 === 1) keyboard.row();
     });
     await ctx.reply(
