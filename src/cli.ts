@@ -138,7 +138,10 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
       const analysis = analyseRoute(parseGpx(bytes), profile, defaultsUsed);
       out(parsed.values.json ? JSON.stringify(routeJson(analysis), null, 2) : routeText(analysis));
     } else {
-      const metrics = computeRideMetrics(decodeRideFile(bytes, file), profile);
+      const ride = decodeRideFile(bytes, file);
+      const computed = computeRideMetrics(ride, profile);
+      // a device whose clock was never set dates its rides 1989-12-31: say unknown instead
+      const metrics = ride.clockSet ? computed : { ...computed, startTimeMs: null };
       out(parsed.values.json ? JSON.stringify(rideJson(metrics), null, 2) : rideText(metrics));
     }
     return 0;

@@ -62,6 +62,15 @@ describe('coach ride', () => {
     expect(json.if).toBeCloseTo(json.np_w / 280, 2);
     expect(json.time_in_power_zones_s).toHaveLength(7);
     expect(json.power_curve['1200']).toBeGreaterThan(0);
+    expect(json.start_time).toBe('2019-09-20T14:10:03.000Z');
+  });
+
+  it('gives start_time null when the device clock was never set', async () => {
+    const { code, out } = await run('ride', fixture('fit/fitparse__compressed-speed-distance.fit'), '--json');
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.start_time).toBeNull();
+    expect(json.elapsed_s).toBe(3880);
   });
 
   it('exits 2 with one line on a file that is not a ride', async () => {

@@ -3,7 +3,7 @@ import type { FitnessDay } from '../domain/load.ts';
 import { PROFILE_FIELDS } from '../domain/profile-fields.ts';
 import { PROFILE_DEFAULTS, type RiderProfile } from '../domain/profile.ts';
 import type { RideStreams } from '../domain/ride.ts';
-import type { PowerCurvesResult, StoredRide, WorkoutSummaryRow } from '../services/rides.ts';
+import type { PowerCurvesResult, StoredRide, StoredRideMetrics, WorkoutSummaryRow } from '../services/rides.ts';
 import { formatDuration } from './format.ts';
 import { html, joinHtml, type Html } from './html.ts';
 import { CAPTION_LIMIT, MESSAGE_LIMIT, visibleLength } from './messages.ts';
@@ -21,7 +21,9 @@ const SPORT_WORDS: Record<string, string> = {
   other: 'activity',
 };
 
-export function rideDate(startTime: Date, timeZone: string): string {
+/** The ride's date and time in the rider's zone; "date unknown" when the device clock was never set. */
+export function rideDate(stored: Pick<StoredRide, 'workout' | 'metrics'>, timeZone: string): string {
+  if (stored.metrics.clockUnset) return 'date unknown (the device clock was not set)';
   return new Intl.DateTimeFormat('en-GB', {
     timeZone,
     weekday: 'short',
@@ -30,7 +32,7 @@ export function rideDate(startTime: Date, timeZone: string): string {
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-  }).format(startTime);
+  }).format(stored.workout.startTime);
 }
 
 export function rideTitle(workout: WorkoutSummaryRow): string {
@@ -97,7 +99,7 @@ function summaryParts(stored: StoredRide, timeZone: string, note?: string): { he
   const head: Html[] = [];
   const kind = isRide(stored) ? (m.indoor ? 'indoor ride' : 'ride') : (SPORT_WORDS[m.sport] ?? 'activity');
   head.push(html`<b>${rideTitle(workout)}</b> · ride ${workout.id}`);
-  head.push(html`${rideDate(workout.startTime, timeZone)} · ${kind}`);
+  head.push(html`${rideDate(stored, timeZone)} · ${kind}`);
   if (note) head.push(html`<i>${note}</i>`);
   if (m.truncated) head.push(html`⚠️ This file was cut off: the numbers cover the part before the cut.`);
   if (!isRide(stored)) {
@@ -167,7 +169,9 @@ export function rideSummary(stored: StoredRide, timeZone: string, note?: string)
 }
 
 export function rideListLabel(workout: WorkoutSummaryRow, timeZone: string): string {
-  const date = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: '2-digit' }).format(workout.startTime);
+  const date = (workout.metrics as Partial<StoredRideMetrics> | null)?.clockUnset
+    ? 'no date'
+    : new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: '2-digit' }).format(workout.startTime);
   const parts = [`${date} ${rideTitle(workout).slice(0, 24)}`];
   if (workout.distanceM) parts.push(`${(workout.distanceM / 1000).toFixed(0)} km`);
   if (workout.tss !== null) parts.push(`TSS ${Math.round(workout.tss)}`);
@@ -195,7 +199,7 @@ export function rideChartInput(stored: StoredRide, timeZone: string): RideChartI
   const cadenceRpm = pick(s.cadenceRpm);
   if (!powerW && !hrBpm && !cadenceRpm) return null;
   return {
-    title: `${rideTitle(stored.workout)} · ${rideDate(stored.workout.startTime, timeZone)}`,
+    title: `${rideTitle(stored.workout)} · ${rideDate(stored, timeZone)}`,
     timeS: Array.from(s.timeOffsetMs, (ms) => ms / 1000),
     ...(powerW ? { powerW } : {}),
     ...(hrBpm ? { hrBpm } : {}),

@@ -51,6 +51,8 @@ export interface DecodedRide {
   /** Timer-stopped periods; samples inside them are not ridden time (METRICS.md). */
   timerPauses: TimerPause[];
   truncated: boolean;
+  /** False when the device clock was never set (FIT): the date is meaningless, only durations hold. */
+  clockSet: boolean;
   /** Plain sentences about what was assumed or repaired, for the rider and the logs. */
   notes: string[];
   deviceSummary?: DeviceSummary;

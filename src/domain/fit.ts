@@ -117,6 +117,7 @@ export function decodeFit(bytes: Uint8Array): DecodedRide {
     samples,
     timerPauses: timerPauses(content.timerEvents, lastMs),
     truncated,
+    clockSet: firstMs >= FIT_MIN_UTC_MS,
     notes,
     ...(content.session ? { deviceSummary: content.session.summary } : {}),
     ...(content.device ? { device: content.device } : {}),

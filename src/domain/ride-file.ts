@@ -137,6 +137,7 @@ function decodeGpxRide(bytes: Uint8Array): DecodedRide {
     samples: timed,
     timerPauses: [],
     truncated: false,
+    clockSet: true,
     notes,
     ...(gpx.creator ? { device: { product: gpx.creator } } : {}),
     ...(name ? { name } : {}),

@@ -195,6 +195,7 @@ function assemble(
     samples,
     timerPauses: [],
     truncated: false,
+    clockSet: true,
     notes,
     ...(summary ? { deviceSummary: summary } : {}),
     ...(creatorName ? { device: { product: creatorName } } : {}),

@@ -19,6 +19,8 @@ export type WorkoutSummaryRow = Omit<WorkoutRow, 'streams'>;
 export interface StoredRideMetrics extends RideMetrics {
   format: RideFormat | null;
   truncated: boolean;
+  /** The device clock was never set: the ride's date is unknown (rides stored before this field: set). */
+  clockUnset?: true;
   /** Profile keys that were unset when the ride was computed (their defaults were used). */
   defaultsUsed: (keyof RiderProfile)[];
   /** Set once the rider accepted this ride's FTP hint. */
@@ -105,6 +107,7 @@ export class RideService {
       notes: [...ride.notes, ...m.notes],
       format: ride.format,
       truncated: ride.truncated,
+      ...(ride.clockSet ? {} : { clockUnset: true as const }),
       defaultsUsed: defaultsUsed.filter((k) => k === 'ftpW' || k === 'maxHrBpm' || k === 'restHrBpm'),
     };
     const startMs = m.startTimeMs ?? ride.startTimeMs;
