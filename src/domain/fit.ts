@@ -87,9 +87,6 @@ export function decodeFit(bytes: Uint8Array): DecodedRide {
   const samples = sortByTime(timed, notes);
   const firstMs = samples[0]?.timeMs ?? 0;
   const lastMs = samples[samples.length - 1]?.timeMs ?? firstMs;
-  if (firstMs < FIT_MIN_UTC_MS) {
-    notes.push("The device clock wasn't set, so the ride's date and time of day are unknown.");
-  }
 
   // The session says which sport was ridden; the sport message is the fallback (e.g. no session in a cut file).
   const fromSession = sportFromFit(content.session?.sport, content.session?.subSport);

@@ -188,8 +188,8 @@ export interface Gear {
  * chainring/cog ratio at which the rider still turns the cranks at the cadence
  * floor or faster. `beyond_gears` when even the smallest ratio is too big.
  * Cross-chained gears are not advised (no rider climbs in 52x30 when 36x21 is
- * the same ratio): with two or more rings, the big ring skips the two largest
- * cogs and the small ring the two smallest.
+ * the same ratio): with two or more rings and five or more cogs, the big ring
+ * skips the two largest cogs and the small ring the two smallest.
  */
 export type GearAdvice =
   | {

@@ -160,7 +160,7 @@ describe('other ride files', () => {
     ['fitparse__Edge810-Vector-2013-08-16-15-35-10.fit', 'cycling', /Power: NP 30\d W/],
     ['fitparse__activity-small-fenix2-run.fit', 'running', /This is a run \(running\), not a ride: I stored it for your training load, without power metrics\./],
     ['fitparse__activity-unexpected-eof.fit', 'running', /This file was cut off/],
-    ['fitparse__compressed-speed-distance.fit', 'running', /^.* · ride \d+\ndate unknown \(the device clock was not set\) · run\n[\s\S]*not a ride[\s\S]*Load from heart rate: HRSS \d+/],
+    ['fitparse__compressed-speed-distance.fit', 'running', /^.* · ride \d+\ndate unknown \(the device clock was not set\) · run\n(?![\s\S]*clock)[\s\S]*not a ride[\s\S]*Load from heart rate: HRSS \d+/],
     ['fitparse__coros-pace-2-cycling-misaligned-fields.fit', 'cycling', /No NP, IF, TSS, VI, EF, decoupling, eFTP, power zones: no power meter data in the file\./],
     ['fitparse__developer-types-sample.fit', 'running', /not a ride/],
     ['fitparse__elemnt-bolt-no-application-id-inside-developer-data-id.fit', 'cycling', /No EF, heart rate, HRSS: no heart-rate data\./],
