@@ -42,6 +42,11 @@ const schema = z
     OPENROUTER_API_KEY: optionalText,
     AI_BASE_URL: z.url({ error: 'must be a URL such as https://openrouter.ai/api/v1' }).default('https://openrouter.ai/api/v1'),
     AI_MODEL: z.string().trim().min(1).default('anthropic/claude-sonnet-4.5'),
+    AI_TIMEOUT_S: z.coerce
+      .number({ error: 'must be a number of seconds, e.g. 90' })
+      .positive('must be a number of seconds above 0, e.g. 90')
+      .max(600, 'must be at most 600 seconds: the chat waits this long at worst')
+      .default(90),
     GARMIN_USERNAME: optionalText,
     GARMIN_PASSWORD: optionalText,
     INTERVALS_API_KEY: optionalText,
@@ -86,7 +91,7 @@ export interface Config {
   telegram: { token: string; chatId: number | undefined; apiRoot: string };
   dataDir: string;
   databaseUrl: string | undefined;
-  ai: { apiKey: string | undefined; baseUrl: string; model: string };
+  ai: { apiKey: string | undefined; baseUrl: string; model: string; timeoutMs: number };
   garmin: { username: string; password: string } | undefined;
   intervals: { apiKey: string; athleteId: string } | undefined;
   syncCron: string;
@@ -118,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     telegram: { token: e.TELEGRAM_BOT_TOKEN, chatId: e.TELEGRAM_CHAT_ID, apiRoot: e.TELEGRAM_API_ROOT },
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
-    ai: { apiKey: e.OPENROUTER_API_KEY, baseUrl: e.AI_BASE_URL, model: e.AI_MODEL },
+    ai: { apiKey: e.OPENROUTER_API_KEY, baseUrl: e.AI_BASE_URL.replace(/\/+$/, ''), model: e.AI_MODEL, timeoutMs: Math.round(e.AI_TIMEOUT_S * 1000) },
     garmin: e.GARMIN_USERNAME && e.GARMIN_PASSWORD ? { username: e.GARMIN_USERNAME, password: e.GARMIN_PASSWORD } : undefined,
     intervals:
       e.INTERVALS_API_KEY && e.INTERVALS_ATHLETE_ID ? { apiKey: e.INTERVALS_API_KEY, athleteId: e.INTERVALS_ATHLETE_ID } : undefined,

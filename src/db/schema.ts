@@ -196,6 +196,8 @@ export const prompts = pgTable(
     promptText: text('prompt_text').notNull(),
     version: integer('version').notNull(),
     active: boolean('active').notNull().default(false),
+    /** 'seed' (from prompts/ at start-up) or 'chat' (written or chosen by the rider). */
+    source: text('source').notNull().default('seed'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -228,3 +230,50 @@ export const sourceState = pgTable('source_state', {
   lastError: text('last_error'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * One call to the AI as the rider's feature saw it (retries and the repair
+ * round trip included): what it cost, how it ended, and who answered instead.
+ */
+export const aiCalls = pgTable(
+  'ai_calls',
+  {
+    id: serial('id').primaryKey(),
+    /** The prompt action, e.g. 'coach_chat'. */
+    action: text('action').notNull(),
+    model: text('model').notNull(),
+    promptId: integer('prompt_id').references(() => prompts.id),
+    promptVersion: integer('prompt_version'),
+    tokensIn: integer('tokens_in').notNull().default(0),
+    tokensOut: integer('tokens_out').notNull().default(0),
+    latencyMs: integer('latency_ms').notNull(),
+    /** HTTP requests made: retries and the repair round trip count. */
+    attempts: integer('attempts').notNull(),
+    /** 'ok' | 'repaired' | an AiFailure kind ('unauthorized', 'timeout', ...) */
+    outcome: text('outcome').notNull(),
+    /** Who answered the rider: 'ai', 'built-in' (our own coach stood in) or 'message' (a sentence saying why). */
+    answeredBy: text('answered_by').notNull(),
+    /** The failure in one line, secrets removed. */
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ai_calls_created').on(t.createdAt)],
+);
+
+/** The conversation with the coach, so a follow-up question still has its context after a restart. */
+export const chatTurns = pgTable(
+  'chat_turns',
+  {
+    id: serial('id').primaryKey(),
+    /** 'user' | 'assistant' */
+    role: text('role').notNull(),
+    text: text('text').notNull(),
+    /** Assistant turns: 'ai' or 'built-in'. */
+    author: text('author'),
+    /** The prompt version an AI answer came from. */
+    promptId: integer('prompt_id').references(() => prompts.id),
+    aiCallId: integer('ai_call_id').references(() => aiCalls.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('chat_turns_created').on(t.createdAt)],
+);
