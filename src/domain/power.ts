@@ -23,6 +23,8 @@ export const COGGAN_ZONES = [
 
 export const NP_WINDOW_S = 30;
 export const EFTP_WINDOW_S = 20 * 60;
+/** An eFTP this much above the profile FTP is worth acting on: the "Update FTP" button, the coach's advice. */
+export const FTP_HINT_MARGIN = 0.03;
 
 /**
  * Rolling mean over full windows only: the first value is at sample `window`
