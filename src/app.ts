@@ -12,12 +12,17 @@ import { secretsOf, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { AiClient } from './integrations/ai/client.ts';
+import { AiService } from './services/ai.ts';
+import { CoachChat } from './services/chat.ts';
+import { CoachService } from './services/coach.ts';
 import { HealthService } from './services/health.ts';
 import { ProfileService } from './services/profile.ts';
 import { PendingQuestions } from './services/questions.ts';
 import { RideService } from './services/rides.ts';
 import { RouteLibrary } from './services/routes.ts';
 import { StatusService } from './services/status.ts';
+import { PromptLibrary } from './services/prompts.ts';
 import { ProcessedUpdates } from './services/updates.ts';
 
 export interface App {
@@ -67,14 +72,25 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
 
   const updates = new ProcessedUpdates(database.db);
   await updates.prune();
+  const prompts = new PromptLibrary(database.db);
+  await prompts.seed();
   const monitor = createApiMonitor();
-  const status = new StatusService({ config, database, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
-  const health = new HealthService({ config, database, telegram: monitor.state });
   const profiles = new ProfileService(database.db, config.timeZone);
   const routes = new RouteLibrary({ db: database.db, dataDir: config.dataDir, profiles });
   const rides = new RideService({ db: database.db, profiles });
   const questions = new PendingQuestions(database.db);
-  const bot = createBot({ config, logger, updates, status, profiles, questions, routes, rides, transformers: [monitor.transformer] });
+  const ai = new AiService({
+    db: database.db,
+    prompts,
+    client: config.ai.apiKey ? new AiClient({ apiKey: config.ai.apiKey, baseUrl: config.ai.baseUrl, timeoutMs: config.ai.timeoutMs }) : undefined,
+    defaultModel: config.ai.model,
+    timeoutMs: config.ai.timeoutMs,
+    logger,
+  });
+  const chat = new CoachChat({ db: database.db, ai, coach: new CoachService({ db: database.db, rides, profiles }) });
+  const status = new StatusService({ config, database, ai, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
+  const health = new HealthService({ config, database, telegram: monitor.state });
+  const bot = createBot({ config, logger, updates, status, profiles, questions, routes, rides, prompts, chat, transformers: [monitor.transformer] });
 
   const webhook = config.webhook ? webhookRoute(bot, config.webhook, config.telegram.token) : undefined;
   let http: HttpServer | undefined;

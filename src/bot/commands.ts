@@ -11,6 +11,8 @@ export const COMMANDS = [
   { command: 'fitness', description: 'Fitness, fatigue and form (CTL/ATL/TSB), last 90 days' },
   { command: 'curve', description: 'Power curve: last 42 days against your season best' },
   { command: 'profile', description: 'Your FTP, weights, heart rate, gearing, time zone' },
+  { command: 'prompts', description: "The AI's instructions: read, replace, roll back" },
+  { command: 'prompt', description: 'One prompt: /prompt coach_chat' },
   { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
   { command: 'cancel', description: 'Stop answering a question I asked' },
 ] as const;

@@ -4,6 +4,8 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ProfileService } from '../services/profile.ts';
+import type { CoachChat } from '../services/chat.ts';
+import type { PromptLibrary } from '../services/prompts.ts';
 import type { PendingQuestions } from '../services/questions.ts';
 import type { RideService } from '../services/rides.ts';
 import type { RouteLibrary } from '../services/routes.ts';
@@ -13,9 +15,11 @@ import { COMMANDS } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { answerError } from './errors.ts';
 import { cancelFeature } from './features/cancel.ts';
+import { coachChatFeature } from './features/coach-chat.ts';
 import { helpFeature } from './features/help.ts';
 import { pairingFeature } from './features/pairing.ts';
 import { profileFeature } from './features/profile.ts';
+import { promptsFeature } from './features/prompts.ts';
 import { ridesFeature } from './features/rides.ts';
 import { routesFeature } from './features/routes.ts';
 import { startFeature } from './features/start.ts';
@@ -33,6 +37,8 @@ export interface BotDeps {
   questions: PendingQuestions;
   routes: RouteLibrary;
   rides: RideService;
+  prompts: PromptLibrary;
+  chat: CoachChat;
   /** Extra API transformers (e.g. the reachability monitor for /health). */
   transformers?: Transformer[];
   /** Skips the getMe call at start-up when already known. */
@@ -46,8 +52,9 @@ export interface BotDeps {
  *   3. error boundary — DB failures while checking the update id get a sentence too
  *   4. once per update — skip updates handled before a crash, record finished ones
  *   5. error boundary — a failing feature is answered, and the update still recorded
- *   6. features       — one composer each
- *   7. unhandled      — anything left gets a pointer to /help
+ *   6. features       — one composer each; awaited answers (profile, prompt text) before the coach
+ *   7. coach chat     — any other plain text is a question for the coach
+ *   8. unhandled      — anything left gets a pointer to /help
  * Without TELEGRAM_CHAT_ID only pairing (/start in a private chat) is served.
  */
 export function createBot(deps: BotDeps): Bot<BotContext> {
@@ -77,8 +84,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       routesFeature(deps.routes, config),
       ridesFeature(deps.rides, deps.profiles, config),
       profileFeature(deps.profiles, deps.questions),
+      promptsFeature(deps.prompts, deps.questions, config),
       cancelFeature(deps.questions),
       statusFeature(deps.status, deps.profiles),
+      // after every feature that waits for an answer: what is left of plain text goes to the coach
+      coachChatFeature(deps.chat),
       unhandledFeature(),
     );
     bot.errorBoundary(answerError, oncePerUpdate(deps.updates), features);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { and, count, desc, eq, getTableColumns, gte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { riderProfile, workouts } from '../db/schema.ts';
 import { InvalidInput } from '../domain/errors.ts';
 import { dailyLoads, fitnessSeries, localDay, type FitnessDay } from '../domain/load.ts';
-import { STANDARD_DURATIONS_S } from '../domain/power.ts';
+import { FTP_HINT_MARGIN, STANDARD_DURATIONS_S } from '../domain/power.ts';
 import type { RiderProfile } from '../domain/profile.ts';
 import { computeRideMetrics, decodeStreams, encodeStreams, rideStreams, type RideMetrics, type RideStreams } from '../domain/ride.ts';
 import { decodeRideFile, type RideFormat } from '../domain/ride-file.ts';
@@ -58,8 +58,6 @@ export interface PowerCurvesResult {
   bestW: (number | null)[];
 }
 
-/** An eFTP this much above the profile FTP earns the "Update FTP" button (issue 4). */
-export const FTP_HINT_MARGIN = 0.03;
 /** "Season" for the power curve: the last 365 days (rolling, not a calendar year). */
 export const SEASON_DAYS = 365;
 export const RECENT_CURVE_DAYS = 42;
@@ -166,57 +164,69 @@ export class RideService {
    * from every stored ride (so a ride that arrives late, out of order, counts on its own day).
    */
   async fitness(days: number, timeZone: string): Promise<FitnessResult> {
-    const rows = await this.deps.db
-      .select({ startTime: workouts.startTime, load: sql<number | null>`(${workouts.metrics}->>'load')::float8` })
-      .from(workouts);
+    const { rows, series } = await this.fitnessHistory(timeZone, days);
+    if (rows.length === 0) return { rideCount: 0, ridesInWindow: 0, days: [], timeZone };
     const today = localDay(this.now().getTime(), timeZone);
     const fromDay = localDay(this.now().getTime() - (days - 1) * DAY_MS, timeZone);
-    if (rows.length === 0) return { rideCount: 0, ridesInWindow: 0, days: [], timeZone };
-    const rides = rows.filter((r) => r.load !== null).map((r) => ({ startTimeMs: r.startTime.getTime(), load: Number(r.load) }));
-    const loads = dailyLoads(rides, timeZone);
-    // start at the first ride (CTL/ATL 0 before it), so older rides still shape today's numbers
-    const firstDay = [...loads.keys()].sort()[0];
-    const start = firstDay !== undefined && firstDay < fromDay ? firstDay : fromDay;
-    const series = fitnessSeries(loads, start, today).filter((d) => d.day >= fromDay);
     const ridesInWindow = rows.filter((r) => {
       const day = localDay(r.startTime.getTime(), timeZone);
       return day >= fromDay && day <= today;
     }).length;
-    return { rideCount: rows.length, ridesInWindow, days: series, timeZone };
+    return { rideCount: rows.length, ridesInWindow, days: series.filter((d) => d.day >= fromDay), timeZone };
+  }
+
+  /**
+   * Every day from the first ride (or `days` days ago, if later) to today: load, CTL, ATL, TSB.
+   * Starts at the first ride (CTL/ATL 0 before it), so older rides still shape today's numbers.
+   */
+  async fitnessHistory(timeZone: string, days: number): Promise<{ rows: { startTime: Date; load: number | null }[]; series: FitnessDay[] }> {
+    const rows = await this.deps.db
+      .select({ startTime: workouts.startTime, load: sql<number | null>`(${workouts.metrics}->>'load')::float8` })
+      .from(workouts);
+    if (rows.length === 0) return { rows, series: [] };
+    const today = localDay(this.now().getTime(), timeZone);
+    const floor = localDay(this.now().getTime() - (days - 1) * DAY_MS, timeZone);
+    const rides = rows.filter((r) => r.load !== null).map((r) => ({ startTimeMs: r.startTime.getTime(), load: Number(r.load) }));
+    const loads = dailyLoads(rides, timeZone);
+    const firstDay = [...loads.keys()].sort()[0];
+    const start = firstDay !== undefined && firstDay < floor ? firstDay : floor;
+    return { rows, series: fitnessSeries(loads, start, today) };
   }
 
   /** Best power per standard duration over the last 42 days, against the season (the last 365 days). */
   async powerCurves(recentDays = RECENT_CURVE_DAYS, seasonDays = SEASON_DAYS): Promise<PowerCurvesResult> {
     const nowMs = this.now().getTime();
-    const rows = await this.deps.db
-      .select({ startTime: workouts.startTime, curve: sql<{ durationS: number; powerW: number }[] | null>`${workouts.metrics}->'powerCurve'` })
-      .from(workouts)
-      .where(and(gte(workouts.startTime, new Date(nowMs - seasonDays * DAY_MS)), eq(workouts.type, 'cycling')));
+    const rows = await this.curveRows(new Date(nowMs - seasonDays * DAY_MS), new Date(nowMs + DAY_MS));
     const recentFrom = nowMs - recentDays * DAY_MS;
-    const best = new Map<number, number>();
-    const recent = new Map<number, number>();
-    let recentRides = 0;
-    let seasonRides = 0;
-    for (const row of rows) {
-      if (!Array.isArray(row.curve) || row.curve.length === 0) continue;
-      const isRecent = row.startTime.getTime() >= recentFrom;
-      seasonRides++;
-      if (isRecent) recentRides++;
-      for (const { durationS, powerW } of row.curve) {
-        best.set(durationS, Math.max(best.get(durationS) ?? 0, powerW));
-        if (isRecent) recent.set(durationS, Math.max(recent.get(durationS) ?? 0, powerW));
-      }
-    }
+    const recent = rows.filter((r) => r.startTime.getTime() >= recentFrom);
+    const best = bestPowers(rows);
+    const recentBest = bestPowers(recent);
     const durationsS = STANDARD_DURATIONS_S.filter((d) => best.has(d));
     return {
       recentDays,
       seasonDays,
-      recentRides,
-      seasonRides,
+      recentRides: recent.length,
+      seasonRides: rows.length,
       durationsS,
-      recentW: durationsS.map((d) => recent.get(d) ?? null),
+      recentW: durationsS.map((d) => recentBest.get(d) ?? null),
       bestW: durationsS.map((d) => best.get(d) ?? null),
     };
+  }
+
+  /** Best power per standard duration in the `days` before `before`, one ride left out (the one being judged). */
+  async bestsBefore(before: Date, excludeWorkoutId: number, days = SEASON_DAYS): Promise<{ durationS: number; powerW: number }[]> {
+    const rows = await this.curveRows(new Date(before.getTime() - days * DAY_MS), before);
+    const best = bestPowers(rows.filter((r) => r.id !== excludeWorkoutId));
+    return STANDARD_DURATIONS_S.filter((d) => best.has(d)).map((durationS) => ({ durationS, powerW: best.get(durationS)! }));
+  }
+
+  /** Cycling rides with a power curve that started in [from, to). */
+  private async curveRows(from: Date, to: Date) {
+    const rows = await this.deps.db
+      .select({ id: workouts.id, startTime: workouts.startTime, curve: sql<{ durationS: number; powerW: number }[] | null>`${workouts.metrics}->'powerCurve'` })
+      .from(workouts)
+      .where(and(gte(workouts.startTime, from), lt(workouts.startTime, to), eq(workouts.type, 'cycling')));
+    return rows.filter((row): row is typeof row & { curve: { durationS: number; powerW: number }[] } => Array.isArray(row.curve) && row.curve.length > 0);
   }
 
   /**
@@ -256,6 +266,12 @@ export class RideService {
       .where(and(eq(workouts.source, source), eq(workouts.sourceActivityId, sourceActivityId)));
     return row ? toStored(row) : undefined;
   }
+}
+
+function bestPowers(rows: { curve: { durationS: number; powerW: number }[] }[]): Map<number, number> {
+  const best = new Map<number, number>();
+  for (const row of rows) for (const { durationS, powerW } of row.curve) best.set(durationS, Math.max(best.get(durationS) ?? 0, powerW));
+  return best;
 }
 
 function summaryColumns() {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { syncLog } from '../db/schema.ts';
+import type { AiService, AiUsage } from './ai.ts';
 
 export interface SourceStatus {
   id: 'garmin' | 'intervals' | 'files';
@@ -30,6 +31,8 @@ export interface AppStatus {
   sources: SourceStatus[];
   coach: { kind: 'ai'; model: string; baseUrl: string } | { kind: 'built-in' };
   lastSync: LastSync | undefined;
+  /** AI calls this month (in the rider's zone) and the last failure. */
+  aiUsage: AiUsage;
   startedAt: Date;
 }
 
@@ -60,14 +63,15 @@ export class StatusService {
     private readonly deps: {
       config: Config;
       database: Database;
+      ai: AiService;
       versions: { app: string; grammy: string };
       startedAt: Date;
     },
   ) {}
 
-  async collect(): Promise<AppStatus> {
+  async collect(timeZone: string): Promise<AppStatus> {
     const { config, database, versions, startedAt } = this.deps;
-    const [serverVersion, lastSync] = await Promise.all([database.serverVersion(), this.lastSync()]);
+    const [serverVersion, lastSync, aiUsage] = await Promise.all([database.serverVersion(), this.lastSync(), this.deps.ai.usage(timeZone)]);
     return {
       version: versions.app,
       nodeVersion: process.version,
@@ -78,6 +82,7 @@ export class StatusService {
       sources: describeSources(config),
       coach: describeCoach(config),
       lastSync,
+      aiUsage,
       startedAt,
     };
   }

@@ -67,8 +67,10 @@ describe('the bot in the owner chat', () => {
     await h.app.database.db.execute(sql`delete from sync_log`);
   });
 
-  it('points a stray message and an expired button at /help', async () => {
+  it('takes plain text as a question for the coach, and points an unknown command at /help', async () => {
     h.owner.send('what is my FTP?');
+    expect((await h.owner.nextReply()).text).toContain('FTP 200 W');
+    h.owner.send('/frobnicate');
     expect((await h.owner.nextReply()).text).toContain('/help');
   });
 
@@ -231,9 +233,9 @@ describe('/profile', () => {
     expect((await h.owner.nextReply()).text).toBe('Max HR should be a whole number between 100 and 230 bpm. Send it again, or /cancel.');
     h.owner.send('191');
     expect((await h.owner.nextReply()).text).toBe('Max HR set to 191 bpm.');
-    // answered: the next text is no answer any more
+    // answered: the next text is no answer any more, but a question for the coach
     h.owner.send('192');
-    expect((await h.owner.nextReply()).text).toBe("I didn't understand that. /help lists what I can do.");
+    expect((await h.owner.nextReply()).text).toMatch(/^Free questions need the AI coach/);
     h.owner.send('/profile');
     expect((await h.owner.nextReply()).text).toContain('Max HR: 191 bpm');
   });
@@ -248,7 +250,7 @@ describe('/profile', () => {
     h.owner.send('/cancel');
     expect((await h.owner.nextReply()).text).toBe('OK, I stopped asking; nothing changed.');
     h.owner.send('Europe/Paris');
-    expect((await h.owner.nextReply()).text).toBe("I didn't understand that. /help lists what I can do.");
+    expect((await h.owner.nextReply()).text).toMatch(/^Free questions need the AI coach/);
     h.owner.send('/cancel');
     expect((await h.owner.nextReply()).text).toBe('There is nothing to cancel.');
     h.owner.send('/status');

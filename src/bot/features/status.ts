@@ -17,6 +17,14 @@ export function formatStatus(status: AppStatus, timeZone: string, now: Date): Ht
         status.lastSync.errorMessage ? html` — ${status.lastSync.errorMessage}` : ''
       }`
     : html`never`;
+  const { aiUsage } = status;
+  const thousands = (n: number) => n.toLocaleString('en-US');
+  const usage = html`AI this month: ${aiUsage.calls} call${aiUsage.calls === 1 ? '' : 's'}, ${thousands(aiUsage.tokensIn)} tokens in, ${thousands(aiUsage.tokensOut)} out`;
+  const failure = aiUsage.lastFailure
+    ? html`Last AI failure: ${formatDateTime(aiUsage.lastFailure.at, timeZone)}, ${aiUsage.lastFailure.action}: ${aiUsage.lastFailure.outcome}${
+        aiUsage.lastFailure.error ? html` (${aiUsage.lastFailure.error.slice(0, 200)})` : ''
+      }`
+    : html`Last AI failure: none`;
   return joinHtml([
     html`<b>Status</b>`,
     html`Version: ${status.version} (Node ${status.nodeVersion}, grammY ${status.grammyVersion})`,
@@ -24,6 +32,8 @@ export function formatStatus(status: AppStatus, timeZone: string, now: Date): Ht
     html`Data folder: <code>${status.dataDir}</code>`,
     html`Telegram: ${status.mode === 'webhook' ? 'webhook' : 'long polling'}, up ${formatDuration((now.getTime() - status.startedAt.getTime()) / 1000)}`,
     html`Coach: ${coach}`,
+    usage,
+    failure,
     html`Rides from:`,
     ...sources,
     html`Last sync: ${sync}`,
@@ -35,7 +45,8 @@ export function statusFeature(status: StatusService, profiles: ProfileService): 
   const feature = new Composer<BotContext>();
   feature.command('status', async (ctx) => {
     await ctx.replyWithChatAction('typing');
-    const [report, timeZone] = await Promise.all([status.collect(), profiles.timeZone()]);
+    const timeZone = await profiles.timeZone();
+    const report = await status.collect(timeZone);
     await ctx.reply(formatStatus(report, timeZone, new Date()).value, { parse_mode: 'HTML' });
   });
   return feature;

@@ -7,8 +7,9 @@ export function unhandledFeature(): Composer<BotContext> {
   feature.on('callback_query', async (ctx) => {
     await ctx.answerCallbackQuery({ text: 'This button no longer does anything.' });
   });
+  // plain text went to the coach: what is left here is a command no feature knows
   feature.on('message:text', async (ctx) => {
-    await ctx.reply("I didn't understand that. /help lists what I can do.");
+    await ctx.reply("I don't know that command. /help lists what I can do — or just ask me in plain words.");
   });
   feature.on('message:document', async (ctx) => {
     await ctx.reply(
