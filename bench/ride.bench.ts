@@ -10,21 +10,13 @@ import { Decoder, Encoder, Profile, Stream } from '@garmin/fitsdk';
 import { PROFILE_DEFAULTS } from '../src/domain/profile.ts';
 import { decodeRideFile } from '../src/domain/ride-file.ts';
 import { computeRideMetrics, encodeStreams, rideStreams } from '../src/domain/ride.ts';
+import { random } from '../test/support/random.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const WARMUP = 3;
 const HOURS = 5;
 const TARGET_RATIO = 1.5;
 
-/** Deterministic PRNG (mulberry32), so every run rides the same ride. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A plausible 5 h road ride: hills, intervals, coasting, HR lagging power, GPS track. */
 function syntheticRideFit(): Uint8Array {

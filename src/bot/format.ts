@@ -10,12 +10,5 @@ export function formatDateTime(date: Date, timeZone: string): string {
   }).format(date);
 }
 
-/** "45 s", "12 min", "1 h 05 min": to the nearest minute from a minute up (5,399 s is 1 h 30 min). */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  if (s < 60) return `${s} s`;
-  const minutes = Math.round(s / 60);
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
-}
+/** "45 s", "12 min", "1 h 05 min": one home, shared with the coach's words. */
+export { duration as formatDuration } from '../domain/coach/words.ts';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { markdownToTelegramHtml } from '../../src/bot/markdown.ts';
 import { MESSAGE_LIMIT } from '../../src/bot/messages.ts';
 import { parseTelegramHtml } from '../support/telegram-html.ts';
+import { random } from '../support/random.ts';
 
 /**
  * Converts and checks what Telegram would: every part parses, fits, is trimmed and non-empty, and
@@ -280,15 +281,6 @@ describe('markdownToTelegramHtml: splitting', () => {
 });
 
 describe('markdownToTelegramHtml: random input', () => {
-  // mulberry32: a small seeded generator, so a failure reproduces
-  function random(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const ALPHABET = [...'*_~`[]()<>&#->\n\\|!:.1', 'abc', 'ab', ' ', ' ', '   ', '\n\n', '```', '**', '🚴'];
 
   it('turns 500 random strings into parts that parse, keeping every letter', () => {

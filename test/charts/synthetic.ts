@@ -7,16 +7,8 @@ import type { FitnessChartInput } from '../../src/charts/fitness.ts';
 import type { PowerCurveInput } from '../../src/charts/power-curve.ts';
 import type { RideChartInput } from '../../src/charts/ride.ts';
 import type { WeeklyLoadInput } from '../../src/charts/weekly-load.ts';
+import { random } from '../support/random.ts';
 
-/** Deterministic PRNG (mulberry32), so every run draws the same chart. */
-export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 120 km route between 800 and ~1,500 m: four climbs (two close together) on rolling ground. */
 export function syntheticRoute(points = 8000, lengthM = 120_000): ElevationProfileInput {

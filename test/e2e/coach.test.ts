@@ -8,27 +8,15 @@ import { syntheticRideFit } from '../support/fit-writer.ts';
 
 const RIDE_FILE = 'morning-ride.fit';
 
-/** Everything the bot sent for one update, once it has finished with it. */
-async function answerTo(h: Harness, updateId: number, timeoutMs = 60_000): Promise<Message[]> {
-  await h.tg.waitForConfirmed(updateId, timeoutMs);
-  const out: Message[] = [];
-  for (;;) {
-    try {
-      out.push(await h.owner.nextReply({ timeoutMs: 100 }));
-    } catch {
-      return out;
-    }
-  }
-}
 
 const textOf = (messages: Message[]) => messages.map((m) => m.text ?? m.caption ?? '').join('\n');
 
 /** FTP 265 W and yesterday's 2-hour ride at a steady 200 W (IF 0.75, TSS 114), with GPS. */
 async function addRide(h: Harness): Promise<void> {
-  await answerTo(h, h.owner.send('/profile ftp 265'));
+  await h.answerTo(h.owner.send('/profile ftp 265'));
   const start = new Date(Date.now() - 30 * 3_600_000);
   const bytes = syntheticRideFit({ start, seconds: 7200, powerW: 200, hrBpm: 140 });
-  await answerTo(h, h.owner.sendDocument({ fileName: RIDE_FILE, bytes }));
+  await h.answerTo(h.owner.sendDocument({ fileName: RIDE_FILE, bytes }));
 }
 
 describe('the coach with an AI key', () => {
@@ -51,7 +39,7 @@ describe('the coach with an AI key', () => {
   it('answers a free question with the model, the rider real numbers in its context, no coordinates or file names', async () => {
     ai.enqueue({ kind: 'text', text: '**Yes.** Your form is positive: go for *2 × 20 min* at 250 W.' });
     const since = h.tg.mark();
-    const [reply, ...rest] = await answerTo(h, h.owner.send('Should I go hard tomorrow?'));
+    const [reply, ...rest] = await h.answerTo(h.owner.send('Should I go hard tomorrow?'));
     expect(rest).toEqual([]);
     expect(reply!.text).toBe('Yes. Your form is positive: go for 2 × 20 min at 250 W.');
     expect(reply!.entities?.map((e) => e.type)).toEqual(['bold', 'italic']);
@@ -74,7 +62,7 @@ describe('the coach with an AI key', () => {
 
   it('keeps the conversation: a follow-up is sent with the last turns', async () => {
     ai.enqueue({ kind: 'text', text: 'Keep it under 300 W.' });
-    await answerTo(h, h.owner.send('And the power for the intervals?'));
+    await h.answerTo(h.owner.send('And the power for the intervals?'));
     const roles = ai.requests[0]!.body.messages.map((m: { role: string; content: string }) => `${m.role}: ${m.content.slice(0, 40)}`);
     expect(roles.slice(1)).toEqual([
       'user: Should I go hard tomorrow?',
@@ -94,7 +82,7 @@ describe('the coach with an AI key', () => {
   it('splits a long answer at Telegram limit and shows stray < and & as text', async () => {
     const paragraph = 'Keep HR < 150 & cadence > 90 on the climbs, <b>not</b> above. '.repeat(20);
     ai.enqueue({ kind: 'text', text: Array.from({ length: 10 }, (_, i) => `**Part ${i + 1}.** ${paragraph}`).join('\n\n') });
-    const replies = await answerTo(h, h.owner.send('Tell me everything about climbing.'));
+    const replies = await h.answerTo(h.owner.send('Tell me everything about climbing.'));
     expect(replies.length).toBeGreaterThanOrEqual(3);
     for (const r of replies) expect(r.text!.length).toBeLessThanOrEqual(4096);
     const all = textOf(replies);
@@ -104,7 +92,7 @@ describe('the coach with an AI key', () => {
 
   it('answers with the built-in coach and one line saying why when the endpoint fails', async () => {
     ai.setDefault({ kind: 'status', status: 500 });
-    const [reply, ...rest] = await answerTo(h, h.owner.send("How's my form?"));
+    const [reply, ...rest] = await h.answerTo(h.owner.send("How's my form?"));
     expect(rest).toEqual([]);
     expect(reply!.text!.split('\n')[0]).toBe('The AI service had an error on its side.');
     expect(reply!.text).toMatch(/TSB|form/i);
@@ -119,7 +107,7 @@ describe('the coach with an AI key', () => {
     const started = Date.now();
     h.owner.send('What is my FTP?');
     const help = h.owner.send('/help');
-    const [answer, helpText] = await answerTo(h, help);
+    const [answer, helpText] = await h.answerTo(help);
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(answer!.text).toContain('The AI did not answer within 2 s.');
     expect(answer!.text).toContain('265 W');
@@ -128,24 +116,24 @@ describe('the coach with an AI key', () => {
 
   it('says once that the key was refused, until a call succeeds again', async () => {
     ai.enqueue({ kind: 'status', status: 401 }, { kind: 'status', status: 401 }, { kind: 'text', text: 'Back.' }, { kind: 'status', status: 401 });
-    const first = textOf(await answerTo(h, h.owner.send('How was my last ride?')));
+    const first = textOf(await h.answerTo(h.owner.send('How was my last ride?')));
     expect(first).toContain('The AI service refused the key (401): check OPENROUTER_API_KEY.');
-    const second = textOf(await answerTo(h, h.owner.send('How was my last ride?')));
+    const second = textOf(await h.answerTo(h.owner.send('How was my last ride?')));
     expect(second).not.toContain('refused the key');
     expect(second.length).toBeGreaterThan(40); // still answered, by the built-in coach
-    expect(textOf(await answerTo(h, h.owner.send('Hello?')))).toBe('Back.');
-    expect(textOf(await answerTo(h, h.owner.send('Hello?')))).toContain('refused the key');
+    expect(textOf(await h.answerTo(h.owner.send('Hello?')))).toBe('Back.');
+    expect(textOf(await h.answerTo(h.owner.send('Hello?')))).toContain('refused the key');
   });
 
   it('/status shows this month calls and tokens and the last failure', async () => {
-    const status = textOf(await answerTo(h, h.owner.send('/status')));
+    const status = textOf(await h.answerTo(h.owner.send('/status')));
     expect(status).toMatch(/AI this month: \d+ calls, [\d,]+ tokens in, [\d,]+ out/);
     expect(status).toMatch(/Last AI failure: .*coach_chat: unauthorized/);
   });
 
   describe('prompts from the chat', () => {
     it('/prompts lists every action with its version and model', async () => {
-      const [list] = await answerTo(h, h.owner.send('/prompts'));
+      const [list] = await h.answerTo(h.owner.send('/prompts'));
       for (const action of ['coach_chat', 'workout_analysis', 'plan_generation', 'plan_evolution', 'rule_parsing']) {
         expect(list!.text).toContain(`${action} v1 (from prompts/), model test/coach-model (AI_MODEL)`);
       }
@@ -154,36 +142,36 @@ describe('the coach with an AI key', () => {
 
     it('replaces a prompt from the chat, refuses a bad one with the list, rolls back, and picks a model', async () => {
       const db = h.app.database.db;
-      const shown = await answerTo(h, h.owner.send('/prompt coach_chat'));
+      const shown = await h.answerTo(h.owner.send('/prompt coach_chat'));
       expect(textOf(shown)).toContain('You are an experienced cycling coach');
-      const [ask] = await answerTo(h, h.owner.press(shown.at(-1)!, 'pr:r:coach_chat'));
+      const [ask] = await h.answerTo(h.owner.press(shown.at(-1)!, 'pr:r:coach_chat'));
       expect(ask!.text).toContain('Send me the new text for coach_chat');
-      const [refused] = await answerTo(h, h.owner.send('Be brief. {{athlete}} {{gps}}'));
+      const [refused] = await h.answerTo(h.owner.send('Be brief. {{athlete}} {{gps}}'));
       expect(refused!.text).toContain('I kept the current prompt: unknown placeholder {{gps}}; missing {{today}}, {{fitness}}');
       const template = 'Be very brief. {{today}} {{athlete}} {{fitness}} {{recent_rides}} {{plan}} {{rules}}';
-      const [saved] = await answerTo(h, h.owner.send(template));
+      const [saved] = await h.answerTo(h.owner.send(template));
       expect(saved!.text).toContain('Saved: coach_chat is now v2');
 
       ai.enqueue({ kind: 'text', text: 'Short answer.' });
-      await answerTo(h, h.owner.send('Quick tip?'));
+      await h.answerTo(h.owner.send('Quick tip?'));
       expect(ai.requests[0]!.body.messages[0].content).toMatch(/^Be very brief\. \w+day/);
       const [v2] = await db.select().from(prompts).where(and(eq(prompts.actionType, 'coach_chat'), eq(prompts.version, 2)));
       const [turn] = await db.select().from(chatTurns).orderBy(desc(chatTurns.id)).limit(1);
       expect(turn!.promptId).toBe(v2!.id);
 
-      const again = await answerTo(h, h.owner.send('/prompt coach_chat'));
-      const [rolledBack] = await answerTo(h, h.owner.press(again.at(-1)!, 'pr:u:coach_chat:1'));
+      const again = await h.answerTo(h.owner.send('/prompt coach_chat'));
+      const [rolledBack] = await h.answerTo(h.owner.press(again.at(-1)!, 'pr:u:coach_chat:1'));
       expect(rolledBack!.text).toContain('Rolled back: coach_chat is now v1');
-      const [model] = await answerTo(h, h.owner.send('/prompt coach_chat model openai/gpt-4o-mini'));
+      const [model] = await h.answerTo(h.owner.send('/prompt coach_chat model openai/gpt-4o-mini'));
       expect(model!.text).toContain('coach_chat is now v3, model openai/gpt-4o-mini');
       ai.enqueue({ kind: 'text', text: 'Fine.' });
-      await answerTo(h, h.owner.send('Anything else?'));
+      await h.answerTo(h.owner.send('Anything else?'));
       expect(ai.requests[1]!.body.model).toBe('openai/gpt-4o-mini');
       expect(ai.requests[1]!.body.messages[0].content).toContain('You are an experienced cycling coach');
     });
 
     it('says which prompts exist when the name is wrong', async () => {
-      const [reply] = await answerTo(h, h.owner.send('/prompt coach'));
+      const [reply] = await h.answerTo(h.owner.send('/prompt coach'));
       expect(reply!.text).toBe('There is no prompt called "coach". The prompts are: coach_chat, workout_analysis, plan_generation, plan_evolution, rule_parsing.');
     });
   });
@@ -199,13 +187,13 @@ describe('the coach without an AI key', () => {
   afterAll(async () => h?.close());
 
   it('answers the common questions from our numbers, and says plainly what needs a key', async () => {
-    expect(textOf(await answerTo(h, h.owner.send("How's my form?")))).toMatch(/no rides/i);
+    expect(textOf(await h.answerTo(h.owner.send("How's my form?")))).toMatch(/no rides/i);
     await addRide(h);
-    const form = textOf(await answerTo(h, h.owner.send("How's my form?")));
+    const form = textOf(await h.answerTo(h.owner.send("How's my form?")));
     expect(form).toMatch(/TSB/);
-    const ftp = textOf(await answerTo(h, h.owner.send('What are my power zones?')));
+    const ftp = textOf(await h.answerTo(h.owner.send('What are my power zones?')));
     expect(ftp).toContain('265 W');
-    const other = textOf(await answerTo(h, h.owner.send('What should I eat before a gran fondo?')));
+    const other = textOf(await h.answerTo(h.owner.send('What should I eat before a gran fondo?')));
     expect(other).toContain('OPENROUTER_API_KEY');
     const turns = await h.app.database.db.select().from(chatTurns);
     expect(turns.filter((t) => t.role === 'assistant').every((t) => t.author === 'built-in')).toBe(true);
@@ -213,6 +201,6 @@ describe('the coach without an AI key', () => {
   });
 
   it('answers an unknown command with a pointer to /help', async () => {
-    expect(textOf(await answerTo(h, h.owner.send('/frobnicate')))).toBe("I don't know that command. /help lists what I can do — or just ask me in plain words.");
+    expect(textOf(await h.answerTo(h.owner.send('/frobnicate')))).toBe("I don't know that command. /help lists what I can do — or just ask me in plain words.");
   });
 });

@@ -35,18 +35,6 @@ function isPng(bytes: Buffer): boolean {
   return bytes.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'));
 }
 
-/** Everything the bot sent for one update, once it has finished with it. */
-async function answerTo(updateId: number, timeoutMs = 60_000): Promise<Message[]> {
-  await h.tg.waitForConfirmed(updateId, timeoutMs);
-  const out: Message[] = [];
-  for (;;) {
-    try {
-      out.push(await h.owner.nextReply({ timeoutMs: 100 }));
-    } catch {
-      return out;
-    }
-  }
-}
 
 /** The summary text of a ride answer: the caption, plus the message after the photo when it did not fit. */
 const summaryOf = (messages: Message[]) => messages.map((m) => m.caption ?? m.text ?? '').join('\n');
@@ -75,7 +63,7 @@ describe('a FIT ride dropped in the chat', () => {
   it('gets the ride chart with the summary: NP, IF, TSS, zones, eFTP and the defaults used', async () => {
     const since = h.tg.mark();
     const u = h.owner.sendDocument({ fileName: 'morning-ride.fit', bytes: await fixture('fit', 'sweatpy__4078723797.fit') });
-    firstAnswer = await answerTo(u);
+    firstAnswer = await h.answerTo(u);
     const [photo] = firstAnswer;
     expect(photo!.photo).toBeDefined();
     expect(isPng(await h.owner.download(photo!.photo!.at(-1)!.file_id))).toBe(true);
@@ -99,7 +87,7 @@ describe('a FIT ride dropped in the chat', () => {
 
   it('the same file again answers "already have this ride" and stores nothing new', async () => {
     const u = h.owner.sendDocument({ fileName: 'again.fit', bytes: await fixture('fit', 'sweatpy__4078723797.fit') });
-    const again = await answerTo(u);
+    const again = await h.answerTo(u);
     expect(summaryOf(again)).toContain('I already have this ride (ride 1).');
     expect(await workoutRows()).toHaveLength(1);
   });
@@ -109,7 +97,7 @@ describe('a FIT ride dropped in the chat', () => {
     const proposed = Number(/(\d+) W$/.exec(withButton.reply_markup!.inline_keyboard[0]![0]!.text)![1]);
     const since = h.tg.mark();
     const u = h.owner.press(withButton, 'rd:f:1');
-    const replies = await answerTo(u);
+    const replies = await h.answerTo(u);
     const edited = replies.find((m) => m.message_id === withButton.message_id)!;
     expect(edited.reply_markup?.inline_keyboard.flat() ?? []).toHaveLength(0);
     expect(replies.at(-1)!.text).toBe(`FTP updated to ${proposed} W (was 200 W). New rides use it for IF, TSS and zones.`);
@@ -124,7 +112,7 @@ describe('a FIT ride dropped in the chat', () => {
     expect(stale.length).toBeGreaterThan(0);
     const since2 = h.tg.mark();
     const u2 = h.owner.press(stale[0]!, 'rd:f:1');
-    await answerTo(u2);
+    await h.answerTo(u2);
     const second = h.tg.calls.slice(since2).find((c) => c.method === 'answerCallbackQuery');
     expect(second!.params.text).toBe(`Already updated: your FTP is ${proposed} W.`);
     h.owner.send('/profile');
@@ -136,7 +124,7 @@ describe('other ride files', () => {
   it('a recorded GPX with power and heart rate becomes a ride (not a route)', async () => {
     const before = (await workoutRows()).length;
     const u = h.owner.sendDocument({ fileName: 'strava.gpx', bytes: await fixture('gpx', 'sweatpy__4078723797_strava.gpx') });
-    const answer = await answerTo(u, 90_000);
+    const answer = await h.answerTo(u, 90_000);
     expect(answer[0]!.photo).toBeDefined();
     expect(summaryOf(answer)).toMatch(/Power: NP 26\d W · avg 219 W/);
     // the FTP is set by now (the button above): the example names the first value still missing
@@ -148,7 +136,7 @@ describe('other ride files', () => {
 
   it('a TCX ride gets its summary and chart', async () => {
     const u = h.owner.sendDocument({ fileName: 'short.tcx', bytes: await fixture('gpx', 'sweatpy__activity_5039744860.tcx') });
-    const answer = await answerTo(u);
+    const answer = await h.answerTo(u);
     expect(answer[0]!.photo).toBeDefined();
     const summary = summaryOf(answer);
     expect(summary).toMatch(/Power: NP 149 W/);
@@ -171,7 +159,7 @@ describe('other ride files', () => {
   ])('%s: one row with its streams, and a sentence saying what it is', async (name, sport, sentence) => {
     const before = await workoutRows();
     const u = h.owner.sendDocument({ fileName: name, bytes: await fixture('fit', name) });
-    const answer = await answerTo(u);
+    const answer = await h.answerTo(u);
     expect(answer.length).toBeGreaterThan(0);
     expect(summaryOf(answer)).toMatch(sentence);
     const after = await workoutRows();
@@ -182,7 +170,7 @@ describe('other ride files', () => {
   it('a FIT file cut in half is stored with the part before the cut and says so', async () => {
     const whole = await fixture('fit', 'sweatpy__4078723797.fit');
     const u = h.owner.sendDocument({ fileName: 'cut.fit', bytes: whole.subarray(0, 150_000) });
-    const summary = summaryOf(await answerTo(u));
+    const summary = summaryOf(await h.answerTo(u));
     expect(summary).toContain('This file was cut off: the numbers cover the part before the cut.');
     expect(summary).toMatch(/Power: NP \d+ W/);
   });
@@ -211,7 +199,7 @@ describe('other ride files', () => {
     const before = await workoutRows();
     const data = await bytes();
     const u = h.owner.sendDocument({ fileName, bytes: data, ...(caption ? { caption } : {}) });
-    const answer = await answerTo(u);
+    const answer = await h.answerTo(u);
     expect(answer).toHaveLength(1);
     expect(answer[0]!.text).toBe(decodeError(data, fileName));
     expect(answer[0]!.text).toMatch(sentence);
@@ -244,15 +232,15 @@ describe('/rides, /fitness and /curve once rides exist', () => {
     expect(ride1?.text).toMatch(/^20 Sept? 19 morning-ride · 58 km · TSS 4\d\d$/);
 
     const u = h.owner.press(list, 'rd:p:1');
-    const [page2] = await answerTo(u);
+    const [page2] = await h.answerTo(u);
     expect(page2!.message_id).toBe(list.message_id);
     expect(page2!.text).toMatch(/page 2 of/);
     expect(page2!.reply_markup!.inline_keyboard.flat().at(-1)).toMatchObject({ text: '◀ Newer', callback_data: 'rd:p:0' });
-    const [page1] = await answerTo(h.owner.press(page2!, 'rd:p:0'));
+    const [page1] = await h.answerTo(h.owner.press(page2!, 'rd:p:0'));
     expect(page1!.text).toMatch(/page 1 of/);
 
     const u2 = h.owner.press(page1!, 'rd:s:1');
-    const shown = await answerTo(u2);
+    const shown = await h.answerTo(u2);
     expect(shown[0]!.photo).toBeDefined();
     expect(summaryOf(shown)).toMatch(/^morning-ride · ride 1/);
   });
@@ -265,7 +253,7 @@ describe('/rides, /fitness and /curve once rides exist', () => {
   it('/fitness and /curve send their charts with today’s numbers once a recent ride is in', async () => {
     const yesterday = new Date(Date.now() - 86_400_000);
     const u = h.owner.sendDocument({ fileName: 'yesterday.fit', bytes: rideFit(yesterday, 25 * 60, 250) });
-    await answerTo(u);
+    await h.answerTo(u);
 
     h.owner.send('/fitness');
     const fitness = await h.owner.nextReply({ timeoutMs: 20_000 });

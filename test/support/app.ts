@@ -1,3 +1,4 @@
+import type { Message } from 'grammy/types';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createTestStorage, type TestStorage } from './database.ts';
@@ -16,6 +17,8 @@ export interface Harness {
   owner: UserDriver;
   stranger: UserDriver;
   healthUrl: string;
+  /** Everything the bot sent the owner for one update, once it has finished with it. */
+  answerTo(updateId: number, timeoutMs?: number): Promise<Message[]>;
   close(): Promise<void>;
 }
 
@@ -41,14 +44,26 @@ export async function startHarness(
   });
   const app = await startApp(config, { logDestination: logs });
   if (!config.webhook) await tg.waitForPoll(() => true, 20_000);
+  const owner = tg.user({ id: OWNER_ID, firstName: 'Ana' });
   return {
     tg,
     app,
     storage,
     logs,
-    owner: tg.user({ id: OWNER_ID, firstName: 'Ana' }),
+    owner,
     stranger: tg.user({ id: STRANGER_ID, firstName: 'Mallory' }),
     healthUrl: `http://127.0.0.1:${app.http?.port}/health`,
+    answerTo: async (updateId, timeoutMs = 60_000) => {
+      await tg.waitForConfirmed(updateId, timeoutMs);
+      const out: Message[] = [];
+      for (;;) {
+        try {
+          out.push(await owner.nextReply({ timeoutMs: 100 }));
+        } catch {
+          return out;
+        }
+      }
+    },
     close: async () => {
       await app.stop();
       await tg.stop();

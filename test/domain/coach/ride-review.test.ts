@@ -9,6 +9,7 @@ import { decodeRideFile } from '../../../src/domain/ride-file.ts';
 import { computeRideMetrics } from '../../../src/domain/ride.ts';
 import type { RideInput, RideMetrics } from '../../../src/domain/ride.ts';
 import type { Sample } from '../../../src/domain/samples.ts';
+import { random } from '../../support/random.ts';
 
 const profileAt = (ftpW: number) => resolveProfile({ ftpW }).profile;
 
@@ -16,15 +17,6 @@ function fixture(name: string): RideInput {
   return decodeRideFile(readFileSync(new URL(`../../fixtures/fit/${name}`, import.meta.url)), name);
 }
 
-/** Deterministic noise (mulberry32), so every run rides the same watts. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A 1 Hz ride from blocks of [seconds, watts] with ±noise W; heart rate follows
