@@ -84,7 +84,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       routesFeature(deps.routes, config),
       ridesFeature(deps.rides, deps.profiles, config),
       profileFeature(deps.profiles, deps.questions),
-      promptsFeature(deps.prompts, deps.questions, config),
+      promptsFeature(deps.prompts, deps.questions, deps.profiles, config),
       cancelFeature(deps.questions),
       statusFeature(deps.status, deps.profiles),
       // after every feature that waits for an answer: what is left of plain text goes to the coach

@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import { InvalidInput } from '../../domain/errors.ts';
 import { isPromptAction, PROMPT_ACTION_NAMES, PROMPT_ACTIONS, type PromptAction } from '../../domain/prompts.ts';
 import { placeholderList, PROMPT_MAX_CHARS, type PromptLibrary, type PromptRow } from '../../services/prompts.ts';
+import type { ProfileService } from '../../services/profile.ts';
 import type { PendingQuestions } from '../../services/questions.ts';
 import type { BotContext } from '../context.ts';
 import { formatDateTime } from '../format.ts';
@@ -31,7 +32,12 @@ function actionNamed(name: string): PromptAction {
  * text) and one per older version to roll back; /prompt ACTION model ID picks
  * the model for that task.
  */
-export function promptsFeature(library: PromptLibrary, questions: PendingQuestions, config: Config): Composer<BotContext> {
+export function promptsFeature(
+  library: PromptLibrary,
+  questions: PendingQuestions,
+  profiles: ProfileService,
+  config: Config,
+): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const modelOf = (row: PromptRow) => (row.model ? row.model : `${config.ai.model} (AI_MODEL)`);
   const origin = (row: PromptRow) => (row.source === 'seed' ? 'from prompts/' : 'yours');
@@ -58,9 +64,8 @@ export function promptsFeature(library: PromptLibrary, questions: PendingQuestio
   }
 
   async function show(ctx: BotContext, action: PromptAction): Promise<void> {
-    const versions = await library.versions(action);
+    const [versions, tz] = await Promise.all([library.versions(action), profiles.timeZone()]);
     const active = versions.find((v) => v.active)!;
-    const tz = config.timeZone;
     const header = joinHtml([
       html`<b>${action}</b> v${active.version} (${origin(active)}, ${formatDateTime(active.createdAt, tz)}), model ${modelOf(active)}.`,
       html`It ${PROMPT_ACTIONS[action].description}; I fill in ${placeholderList(action)}.`,
