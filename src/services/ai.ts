@@ -82,7 +82,7 @@ export class AiService {
         attempts: stats.attempts,
         outcome,
         answeredBy: result.ok ? 'ai' : request.fallback,
-        error: result.ok ? null : result.failure.message.slice(0, 500),
+        error: result.ok ? null : result.failure.detail.slice(0, 500),
       })
       .returning({ id: aiCalls.id });
     const callId = row!.id;

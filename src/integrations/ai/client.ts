@@ -94,9 +94,8 @@ export class AiClient {
 
   /** A server may echo the key in an error; it must not reach the log or the database. */
   private withoutKey(failure: AiFailure): AiFailure {
-    const detail = failure.message.slice(failure.kind.length + 2);
-    if (!detail.includes(this.options.apiKey)) return failure;
-    return new AiFailure(failure.kind, detail.replaceAll(this.options.apiKey, '[redacted]'), failure.retryAfterMs);
+    if (!failure.detail.includes(this.options.apiKey)) return failure;
+    return new AiFailure(failure.kind, failure.detail.replaceAll(this.options.apiKey, '[redacted]'), failure.retryAfterMs);
   }
 
   private read<T>(

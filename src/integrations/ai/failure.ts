@@ -23,7 +23,8 @@ const RETRYABLE = new Set<AiFailureKind>(['rate_limited', 'server_error', 'netwo
 export class AiFailure extends Error {
   constructor(
     readonly kind: AiFailureKind,
-    detail: string,
+    /** What went wrong, in one line (the SDK's message starts with the HTTP status). */
+    readonly detail: string,
     /** From Retry-After (or retry-after-ms), when the server said how long to wait. */
     readonly retryAfterMs?: number,
   ) {
@@ -45,7 +46,7 @@ export function toAiFailure(error: unknown): AiFailure {
   if (error instanceof OpenAI.APIConnectionError) return new AiFailure('network', describeCause(error));
   if (error instanceof OpenAI.APIError) {
     const status = error.status ?? 0;
-    const detail = `${status} ${error.message}`.slice(0, 500);
+    const detail = error.message.slice(0, 500);
     if (status === 401) return new AiFailure('unauthorized', detail);
     if (status === 402) return new AiFailure('payment_required', detail);
     if (status === 403) return new AiFailure('refused', detail);
