@@ -176,6 +176,17 @@ describe('failures', () => {
     expect(recovered.row).toMatchObject({ outcome: 'ok', attempts: 2 });
   });
 
+  it.each([
+    [402, 'payment_required', 'The AI account has no credit left (402): top it up with your AI provider.'],
+    [403, 'refused', 'The AI service refused this request (403).'],
+    [404, 'model_not_found', 'The AI service does not know the model: check AI_MODEL, or the model set with /prompt.'],
+  ] as const)('answers %i once, unretried, as %s with its own sentence', async (status, kind, notice) => {
+    const { result, row } = await analyseWith({ kind: 'status', status });
+    expect(result).toMatchObject({ ok: false, notice });
+    expect(!result.ok && result.failure.kind).toBe(kind);
+    expect(row).toMatchObject({ outcome: kind, attempts: 1 });
+  });
+
   it('never retries 400', async () => {
     const { result, row } = await analyseWith({ kind: 'status', status: 400, message: 'Invalid request' });
     expect(!result.ok && result.failure.kind).toBe('bad_request');
