@@ -196,7 +196,7 @@ export class RideService {
   /** Best power per standard duration over the last 42 days, against the season (the last 365 days). */
   async powerCurves(recentDays = RECENT_CURVE_DAYS, seasonDays = SEASON_DAYS): Promise<PowerCurvesResult> {
     const nowMs = this.now().getTime();
-    const rows = await this.curveRows(new Date(nowMs - seasonDays * DAY_MS), new Date(nowMs + DAY_MS));
+    const rows = await this.curveRows(new Date(nowMs - seasonDays * DAY_MS));
     const recentFrom = nowMs - recentDays * DAY_MS;
     const recent = rows.filter((r) => r.startTime.getTime() >= recentFrom);
     const best = bestPowers(rows);
@@ -220,12 +220,12 @@ export class RideService {
     return STANDARD_DURATIONS_S.filter((d) => best.has(d)).map((durationS) => ({ durationS, powerW: best.get(durationS)! }));
   }
 
-  /** Cycling rides with a power curve that started in [from, to). */
-  private async curveRows(from: Date, to: Date) {
+  /** Cycling rides with a power curve that started from `from` (and before `to`, when given). */
+  private async curveRows(from: Date, to?: Date) {
     const rows = await this.deps.db
       .select({ id: workouts.id, startTime: workouts.startTime, curve: sql<{ durationS: number; powerW: number }[] | null>`${workouts.metrics}->'powerCurve'` })
       .from(workouts)
-      .where(and(gte(workouts.startTime, from), lt(workouts.startTime, to), eq(workouts.type, 'cycling')));
+      .where(and(gte(workouts.startTime, from), to ? lt(workouts.startTime, to) : undefined, eq(workouts.type, 'cycling')));
     return rows.filter((row): row is typeof row & { curve: { durationS: number; powerW: number }[] } => Array.isArray(row.curve) && row.curve.length > 0);
   }
 

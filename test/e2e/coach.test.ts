@@ -170,9 +170,11 @@ describe('the coach with an AI key', () => {
       expect(ai.requests[1]!.body.messages[0].content).toContain('You are an experienced cycling coach');
     });
 
-    it('says which prompts exist when the name is wrong', async () => {
+    it('says which prompts exist when the name is wrong, and what /prompt takes', async () => {
       const [reply] = await h.answerTo(h.owner.send('/prompt coach'));
       expect(reply!.text).toBe('There is no prompt called "coach". The prompts are: coach_chat, workout_analysis, plan_generation, plan_evolution, rule_parsing.');
+      const [usage] = await h.answerTo(h.owner.send('/prompt coach_chat temperature 0.2'));
+      expect(usage!.text).toBe('I know /prompt coach_chat and /prompt coach_chat model provider/model-id (or model default).');
     });
   });
 });

@@ -20,12 +20,7 @@ export function coachChatFeature(chat: CoachChat): Composer<BotContext> {
     const typing = () => ctx.replyWithChatAction('typing').catch(() => undefined);
     void typing();
     const timer = setInterval(typing, TYPING_EVERY_MS);
-    let answer;
-    try {
-      answer = await chat.answer(question);
-    } finally {
-      clearInterval(timer);
-    }
+    const answer = await chat.answer(question).finally(() => clearInterval(timer));
     const notice = answer.notice ? html`<i>${answer.notice}</i>\n\n`.value : '';
     const parts = markdownToTelegramHtml(answer.text, MESSAGE_LIMIT - visibleLength(notice));
     ctx.logger.info({ author: answer.author, parts: parts.length }, 'coach answered');
