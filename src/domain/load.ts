@@ -6,10 +6,10 @@
  *   TSB shown for day d = CTL_{d-1} - ATL_{d-1} ("this morning's form").
  * Pure: the rider's time zone comes in as an argument.
  */
+import { dayNumber, dayString } from './calendar.ts';
 
 export const CTL_DAYS = 42;
 export const ATL_DAYS = 7;
-const DAY_MS = 86_400_000;
 
 export interface FitnessDay {
   /** YYYY-MM-DD in the rider's zone. */
@@ -76,14 +76,3 @@ export function fitnessSeries(
   return out;
 }
 
-/** Days since 1970-01-01 for a YYYY-MM-DD calendar date (no zone: a date is a date). */
-function dayNumber(day: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || dayString(ms / DAY_MS) !== day) throw new RangeError(`not a YYYY-MM-DD date: ${day}`);
-  return ms / DAY_MS;
-}
-
-function dayString(dayNum: number): string {
-  return new Date(dayNum * DAY_MS).toISOString().slice(0, 10);
-}

@@ -2,6 +2,7 @@ import { desc, getTableColumns, gte } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { workouts } from '../db/schema.ts';
 import type { CoachSnapshot, Form, RideDigest, RideReviewInput, WeekLoad } from '../domain/coach/context.ts';
+import { mondayOf } from '../domain/calendar.ts';
 import { localDay, type FitnessDay } from '../domain/load.ts';
 import type { ProfileService } from './profile.ts';
 import type { RideService, StoredRideMetrics, WorkoutSummaryRow } from './rides.ts';
@@ -104,13 +105,6 @@ export function toDigest(w: WorkoutSummaryRow, timeZone: string): RideDigest {
     load: m.load,
     loadSource: m.loadSource,
   };
-}
-
-/** Monday of the week of a YYYY-MM-DD day. */
-export function mondayOf(day: string): string {
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  const weekday = (new Date(ms).getUTCDay() + 6) % 7; // Monday 0
-  return new Date(ms - weekday * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** This week and the three before it: load from the fitness series, counts from the rides. */

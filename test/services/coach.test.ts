@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { fitnessSeries } from '../../src/domain/load.ts';
-import { CoachService, mondayOf } from '../../src/services/coach.ts';
+import { mondayOf } from '../../src/domain/calendar.ts';
+import { CoachService } from '../../src/services/coach.ts';
 import { ProfileService } from '../../src/services/profile.ts';
 import { RideService } from '../../src/services/rides.ts';
 import { openTestDatabase } from '../support/database.ts';

@@ -3,6 +3,7 @@
  * and the answer from our numbers, as short Markdown (**bold**, _italic_ and
  * "- " bullets only). Used when no AI key is set or the AI fails.
  */
+import { daysBetween } from '../calendar.ts';
 import { hrZoneSet } from '../heart-rate.ts';
 import { COGGAN_ZONES, powerZoneBoundsW } from '../power.ts';
 import type { FitnessDay } from '../load.ts';
@@ -10,7 +11,7 @@ import type { CoachSnapshot, RideDigest } from './context.ts';
 import { reviewRide } from './ride-review.ts';
 import { nextDays } from './sessions.ts';
 import {
-  dateWords, dayWords, daysBetween, duration, formBand, formWords, km, oneDecimal, rampWords, ratio, watts, whole, wholeZoneRanges,
+  dateWords, dayWords, duration, formBand, formWords, km, oneDecimal, rampWords, ratio, watts, whole, wholeZoneRanges,
 } from './words.ts';
 import type { FormBand } from './words.ts';
 

@@ -3,6 +3,7 @@
  * the chat answers. Every helper takes a finite number: callers say less when
  * a value is missing, so no text ever reads "null" or "NaN".
  */
+import { dayNumber, daysBetween } from '../calendar.ts';
 
 /** Whole watts: "243 W". */
 export function watts(w: number): string {
@@ -79,22 +80,11 @@ export function km(distanceM: number): string {
   return k < 100 ? `${oneDecimal(k)} km` : `${Math.round(k)} km`;
 }
 
-const DAY_MS = 86_400_000;
 const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
-
-/** Epoch ms of a YYYY-MM-DD calendar date at 00:00 UTC (a date is a date: no zone). */
-function dayMs(day: string): number {
-  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-}
-
-/** Whole days from `from` to `to`, both YYYY-MM-DD. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((dayMs(to) - dayMs(from)) / DAY_MS);
-}
 
 /** "Tue 12 Nov", with the year when it is not this year's: "Fri 29 Dec 2023". */
 export function dateWords(day: string, today: string): string {
-  const text = dateFormat.format(new Date(dayMs(day)));
+  const text = dateFormat.format(new Date(dayNumber(day) * 86_400_000));
   return day.slice(0, 4) === today.slice(0, 4) ? text : `${text} ${day.slice(0, 4)}`;
 }
 
