@@ -82,10 +82,10 @@ export function km(distanceM: number): string {
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
 
-/** "Tue 12 Nov", with the year when it is not this year's: "Fri 29 Dec 2023". */
-export function dateWords(day: string, today: string): string {
+/** "Tue 12 Nov", with the year when it is not `today`'s: "Fri 29 Dec 2023" (no `today`: never the year). */
+export function dateWords(day: string, today?: string): string {
   const text = dateFormat.format(new Date(dayNumber(day) * 86_400_000));
-  return day.slice(0, 4) === today.slice(0, 4) ? text : `${text} ${day.slice(0, 4)}`;
+  return today === undefined || day.slice(0, 4) === today.slice(0, 4) ? text : `${text} ${day.slice(0, 4)}`;
 }
 
 /** "today", "yesterday (Mon 11 Nov)", else the date. */
