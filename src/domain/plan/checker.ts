@@ -180,7 +180,8 @@ function taper(rule: RuleOf<'taper_before_event'>, c: Context): Violation[] {
   if (last < c.from || leadDays < 7) return hard;
   const leadWeekly = (minutesOf(c.workouts.filter((w) => w.date >= leadFirst && w.date < first)) * 7) / leadDays;
   const taperWeekly = (minutesOf(window) * 7) / rule.days;
-  if (taperWeekly < leadWeekly) return hard;
+  // no riding at all in the taper is as light as it gets, even after weeks without riding
+  if (taperWeekly < leadWeekly || taperWeekly === 0) return hard;
   return [...hard, {
     kind: rule.kind,
     date: first,

@@ -209,6 +209,11 @@ describe('taper_before_event', () => {
     ]);
   });
 
+  it('no riding in the taper keeps it, even after weeks without riding', () => {
+    expect(check(plan([], '2024-11-25', '2024-12-23'), rules, event)).toEqual([]);
+    expect(dates(plan([ride('2024-12-17', 30)], '2024-11-25', '2024-12-23'), rules, event)).toEqual(['2024-12-16']);
+  });
+
   it('the event day itself is not in the window', () => {
     expect(check(taperPlan([ride('2024-12-17', 60), hard('2024-12-23', 30)]), rules, event)).toEqual([]);
   });
