@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,6 +12,15 @@ import pg from 'pg';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Serialises writers of one kind of version history (plans, rules) until the
+ * transaction ends, so two taps at once cannot both take version N+1.
+ */
+export async function lockHistory(tx: Tx, name: 'plans' | 'rules'): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${name}))`);
+}
 
 export interface Database {
   db: Db;
@@ -52,17 +61,72 @@ async function openPostgres(url: string): Promise<Database> {
   return wrap(db, 'postgres', `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`, () => pool.end());
 }
 
+/** The embedded database is in use by another live process (the bot, or a CLI command). */
+export class DatabaseBusy extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`The embedded database in ${dir} is in use by another process (pid ${pid}): stop the bot first, or set DATABASE_URL to use PostgreSQL, which admits many.`);
+  }
+}
+
+/**
+ * PGlite admits one process: two opening the same folder would corrupt it. A
+ * pid file claims it; a file left by a process that is gone (or by a container
+ * whose pid we now have) is taken over.
+ */
+/** Folders this process holds: its own pid in a file is stale only when it is not one of these. */
+const claimedHere = new Set<string>();
+
+async function claimFolder(dir: string): Promise<() => Promise<void>> {
+  const file = `${dir}.pid`; // beside the folder: PGlite wants the folder to itself
+  if (claimedHere.has(file)) throw new DatabaseBusy(dir, process.pid);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      claimedHere.add(file);
+      return async () => {
+        claimedHere.delete(file);
+        await rm(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DatabaseBusy(dir, pid);
+      await rm(file, { force: true });
+    }
+  }
+  throw new Error(`cannot claim ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function openPglite(dir: string): Promise<Database> {
   await mkdir(dir, { recursive: true });
-  const client = await PGlite.create(dir, { startParams: DURABLE_PGLITE_PARAMS });
-  const db = drizzlePglite(client, { schema });
+  const release = await claimFolder(dir);
+  let client: PGlite | undefined;
   try {
+    client = await PGlite.create(dir, { startParams: DURABLE_PGLITE_PARAMS });
+    const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder });
+    const opened = client;
+    return wrap(db, 'pglite', dir, async () => {
+      await opened.close();
+      await release();
+    });
   } catch (error) {
-    await client.close().catch(() => undefined);
+    await client?.close().catch(() => undefined);
+    await release();
     throw error;
   }
-  return wrap(db, 'pglite', dir, () => client.close());
 }
 
 function wrap(drizzleDb: unknown, kind: Database['kind'], location: string, close: () => Promise<void>): Database {

@@ -16,6 +16,9 @@ import {
   uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import type { Weekday } from '../domain/calendar.ts';
+import type { Plan } from '../domain/plan/plan.ts';
+import type { RuleSet } from '../domain/plan/rules.ts';
 
 /**
  * Everything the coach keeps. Every external id has a unique constraint so a
@@ -111,8 +114,7 @@ export const sections = pgTable(
   (t) => [uniqueIndex('sections_route_seq').on(t.routeId, t.seq)],
 );
 
-export type RuleSet = Record<string, unknown>;
-
+/** The rider's rules; a new text or a restore is a new version (history is never rewritten). */
 export const rules = pgTable('rules', {
   id: serial('id').primaryKey(),
   version: integer('version').notNull().unique(),
@@ -122,13 +124,72 @@ export const rules = pgTable('rules', {
   createdAt: createdAt(),
 });
 
+/** Training plans; every change the rider approves, and every rollback, is a new version. */
 export const plans = pgTable('plans', {
   id: serial('id').primaryKey(),
   version: integer('version').notNull().unique(),
   parentPlanId: integer('parent_plan_id').references((): AnyPgColumn => plans.id),
-  plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
+  plan: jsonb('plan').$type<Plan>().notNull(),
   reason: text('reason'),
   createdAt: createdAt(),
+});
+
+/**
+ * The rider's goal and the time they have: what plans are built to. A single
+ * row (id = 1); no event means a general fitness plan.
+ */
+export const goal = pgTable(
+  'goal',
+  {
+    id: integer('id').primaryKey().default(1),
+    eventName: text('event_name'),
+    eventDate: text('event_date'),
+    routeId: integer('route_id').references(() => routes.id, { onDelete: 'set null' }),
+    hoursPerWeek: real('hours_per_week').notNull(),
+    /** 'monday'..'sunday' */
+    days: jsonb('days').$type<Weekday[]>().notNull(),
+    ftpW: integer('ftp_w'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('goal_single_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * A change waiting for the rider's tap: a plan (Approve / Reject) or a rule set
+ * (Save / Cancel). Callback data carries only the id; the row is locked while a
+ * tap is applied, so a double tap makes one version.
+ */
+export const proposals = pgTable(
+  'proposals',
+  {
+    id: serial('id').primaryKey(),
+    /** 'plan' | 'rules' */
+    kind: text('kind').notNull(),
+    /** A Plan or a RuleSet. */
+    payload: jsonb('payload').$type<Plan | RuleSet>().notNull(),
+    reason: text('reason').notNull(),
+    /** Rules: the rider's words. */
+    sourceText: text('source_text'),
+    /** The version current when this was proposed (plans.id or rules.id); null when there was none. */
+    baseId: integer('base_id'),
+    /** What code repaired before showing it, one sentence each. */
+    repairs: jsonb('repairs').$type<string[]>().notNull().default([]),
+    /** 'pending' | 'approved' | 'rejected' */
+    status: text('status').notNull().default('pending'),
+    /** plans.id or rules.id of the version the approval made. */
+    resultId: integer('result_id'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    telegramMessageId: integer('telegram_message_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('proposals_kind_status').on(t.kind, t.status)],
+);
+
+/** State of the multi-step dialogs (@grammyjs/conversations), so a restart mid-dialog resumes. */
+export const conversationState = pgTable('conversation_state', {
+  key: text('key').primaryKey(),
+  state: jsonb('state').$type<unknown>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const workouts = pgTable(

@@ -17,6 +17,8 @@ export interface Harness {
   owner: UserDriver;
   stranger: UserDriver;
   healthUrl: string;
+  /** Stops the app and starts a new one on the same database, data folder and Telegram double (a restart). */
+  restart(): Promise<void>;
   /** Everything the bot sent the owner for one update, once it has finished with it. */
   answerTo(updateId: number, timeoutMs?: number): Promise<Message[]>;
   close(): Promise<void>;
@@ -42,13 +44,21 @@ export async function startHarness(
     TZ: 'Europe/Ljubljana',
     ...env,
   });
-  const app = await startApp(config, { logDestination: logs });
+  let app = await startApp(config, { logDestination: logs });
   if (!config.webhook) await tg.waitForPoll(() => true, 20_000);
   const owner = tg.user({ id: OWNER_ID, firstName: 'Ana' });
   return {
     tg,
-    app,
+    get app() {
+      return app;
+    },
     storage,
+    restart: async () => {
+      await app.stop();
+      const since = tg.mark();
+      app = await startApp(config, { logDestination: logs });
+      if (!config.webhook) await tg.waitForPoll((p) => p.callIndex >= since, 20_000);
+    },
     logs,
     owner,
     stranger: tg.user({ id: STRANGER_ID, firstName: 'Mallory' }),

@@ -392,6 +392,17 @@ export class TelegramDouble {
       const next = { ...message, text, entities: entities.length ? entities : undefined, reply_markup: markup };
       return this.applyEdit(chat, message, next as Message);
     },
+    editmessagemedia: (p, files) => {
+      const { chat, message } = this.editable(p);
+      const media = p.media as Record<string, any> | undefined;
+      if (!media || typeof media !== 'object') throw bad('parameter "media" is required');
+      if (media.type !== 'photo' || !message.photo) throw bad('the double edits photos into photos only');
+      const ref = String(media.media ?? '');
+      const upload = ref.startsWith('attach://') ? files[ref.slice('attach://'.length)] : undefined;
+      const photo = this.photoOf(this.inputFile(upload ? {} : { photo: ref }, upload ? { photo: upload } : {}, 'photo'));
+      const next = { ...message, photo, caption: undefined, caption_entities: undefined, ...this.caption(media), reply_markup: this.markup(p.reply_markup) };
+      return this.applyEdit(chat, message, next as Message);
+    },
     editmessagereplymarkup: (p) => {
       const { chat, message } = this.editable(p);
       return this.applyEdit(chat, message, { ...message, reply_markup: this.markup(p.reply_markup) } as Message);
@@ -602,7 +613,7 @@ export class TelegramDouble {
   }
 
   private applyEdit(chat: ChatState, before: Message, after: Message): Message {
-    const visible = (m: Message) => JSON.stringify([m.text, m.entities ?? [], m.caption, m.reply_markup ?? null]);
+    const visible = (m: Message) => JSON.stringify([m.text, m.entities ?? [], m.caption, m.photo?.at(-1)?.file_unique_id, m.reply_markup ?? null]);
     if (visible(before) === visible(after)) throw bad(NOT_MODIFIED);
     const edited = JSON.parse(JSON.stringify({ ...after, edit_date: now() })) as Message; // drops undefined fields
     chat.messages.set(edited.message_id, edited);
