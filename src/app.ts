@@ -16,6 +16,12 @@ import { AiClient } from './integrations/ai/client.ts';
 import { AiService } from './services/ai.ts';
 import { CoachChat } from './services/chat.ts';
 import { CoachService } from './services/coach.ts';
+import { DialogStore } from './services/dialogs.ts';
+import { GoalService } from './services/goal.ts';
+import { Planner } from './services/planner.ts';
+import { PlanBook } from './services/plans.ts';
+import { Proposals } from './services/proposals.ts';
+import { RuleBook } from './services/rules.ts';
 import { HealthService } from './services/health.ts';
 import { ProfileService } from './services/profile.ts';
 import { PendingQuestions } from './services/questions.ts';
@@ -87,10 +93,20 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
     timeoutMs: config.ai.timeoutMs,
     logger,
   });
-  const chat = new CoachChat({ db: database.db, ai, coach: new CoachService({ db: database.db, rides, profiles }) });
+  const coach = new CoachService({ db: database.db, rides, profiles });
+  const proposals = new Proposals(database.db);
+  const rules = new RuleBook({ db: database.db, ai, proposals });
+  const goals = new GoalService(database.db);
+  const plans = new PlanBook({ db: database.db, rules, goals, proposals });
+  const planner = new Planner({ ai, coach, plans, rules, routes });
+  const chat = new CoachChat({ db: database.db, ai, coach, plans, rules });
   const status = new StatusService({ config, database, ai, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
   const health = new HealthService({ config, database, telegram: monitor.state });
-  const bot = createBot({ config, logger, updates, status, profiles, questions, routes, rides, prompts, chat, transformers: [monitor.transformer] });
+  const bot = createBot({
+    config, logger, updates, status, profiles, questions, routes, rides, prompts, chat, goals, rules, plans, planner,
+    dialogs: new DialogStore(database.db),
+    transformers: [monitor.transformer],
+  });
 
   const webhook = config.webhook ? webhookRoute(bot, config.webhook, config.telegram.token) : undefined;
   let http: HttpServer | undefined;

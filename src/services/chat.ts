@@ -2,10 +2,12 @@ import { desc, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { chatTurns } from '../db/schema.ts';
 import { answerFromNumbers, topicOf } from '../domain/coach/chat-answers.ts';
-import { snapshotValues } from '../domain/coach/prompt-context.ts';
+import { planText, rulesText, snapshotValues } from '../domain/coach/prompt-context.ts';
 import type { AiMessage } from '../integrations/ai/client.ts';
 import type { AiService } from './ai.ts';
 import type { CoachService } from './coach.ts';
+import type { PlanBook } from './plans.ts';
+import type { RuleBook } from './rules.ts';
 
 export interface ChatAnswer {
   /** Markdown, as the model (or the built-in coach) wrote it. */
@@ -21,9 +23,6 @@ const HISTORY_TURNS = 12;
 const KEPT_TURNS = 200;
 /** An answer of about 800 words; Telegram splits longer text into messages anyway. */
 const CHAT_MAX_TOKENS = 1500;
-/** The model's context for what is not wired in yet: said plainly rather than left blank. */
-const NO_PLAN = 'No training plan yet.';
-const NO_RULES = 'The rider has set no training rules yet.';
 
 /**
  * Free text to the coach: the AI with the rider's numbers in its prompt, or the
@@ -31,16 +30,16 @@ const NO_RULES = 'The rider has set no training rules yet.';
  * so a follow-up question has its context, even after a restart.
  */
 export class CoachChat {
-  constructor(private readonly deps: { db: Db; ai: AiService; coach: CoachService }) {}
+  constructor(private readonly deps: { db: Db; ai: AiService; coach: CoachService; plans: PlanBook; rules: RuleBook }) {}
 
   async answer(question: string): Promise<ChatAnswer> {
-    const { ai, coach } = this.deps;
+    const { ai, coach, plans, rules } = this.deps;
     const snapshot = await coach.snapshot();
     if (ai.configured) {
-      const history = await this.history();
+      const [history, plan, ruleSet] = await Promise.all([this.history(), plans.current(), rules.activeSet()]);
       const run = await ai.run({
         action: 'coach_chat',
-        values: { ...snapshotValues(snapshot), plan: NO_PLAN, rules: NO_RULES },
+        values: { ...snapshotValues(snapshot), plan: planText(plan, snapshot.today), rules: rulesText(ruleSet) },
         turns: [...history, { role: 'user', content: question }],
         maxTokens: CHAT_MAX_TOKENS,
         fallback: 'built-in',

@@ -193,6 +193,17 @@ export class RideService {
     return { rows, series: fitnessSeries(loads, start, today) };
   }
 
+  /** Load (TSS, or HRSS without power) per local day from `fromDay` to `toDay`, both YYYY-MM-DD; days without rides are absent. */
+  async loadsByDay(fromDay: string, toDay: string, timeZone: string): Promise<Map<string, number>> {
+    // a day's rides lie within a day either side of its UTC midnight, whatever the zone
+    const rows = await this.deps.db
+      .select({ startTime: workouts.startTime, load: sql<number | null>`(${workouts.metrics}->>'load')::float8` })
+      .from(workouts)
+      .where(and(gte(workouts.startTime, new Date(Date.parse(`${fromDay}T00:00:00Z`) - DAY_MS)), lt(workouts.startTime, new Date(Date.parse(`${toDay}T00:00:00Z`) + 2 * DAY_MS))));
+    const rides = rows.filter((r) => r.load !== null).map((r) => ({ startTimeMs: r.startTime.getTime(), load: Number(r.load) }));
+    return new Map([...dailyLoads(rides, timeZone)].filter(([day]) => day >= fromDay && day <= toDay));
+  }
+
   /** Best power per standard duration over the last 42 days, against the season (the last 365 days). */
   async powerCurves(recentDays = RECENT_CURVE_DAYS, seasonDays = SEASON_DAYS): Promise<PowerCurvesResult> {
     const nowMs = this.now().getTime();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -135,6 +135,21 @@ export class RouteLibrary {
     if (!route) return undefined;
     const rows = await db.select().from(sections).where(eq(sections.routeId, id)).orderBy(asc(sections.seq));
     return { route, sections: rows, analysis: route.analysis as unknown as RouteAnalysis };
+  }
+
+  /**
+   * The route ridden at today's profile (FTP, weight, gears): its estimated time
+   * and its longest climb's, for a goal on it. undefined when the route is gone.
+   */
+  async predict(id: number): Promise<{ name: string; estTimeS: number; longestClimbS: number | null } | undefined> {
+    const [route] = await this.deps.db.select().from(routes).where(eq(routes.id, id));
+    if (!route) return undefined;
+    const bytes = await readFile(path.resolve(this.deps.dataDir, route.gpxFilePath)).catch(() => undefined);
+    if (!bytes) return undefined;
+    const { profile, defaultsUsed } = await this.deps.profiles.resolved();
+    const analysis = analyseRoute(parseGpx(bytes), profile, defaultsUsed);
+    const climbs = analysis.sections.filter((s) => s.kind === 'climb').map((s) => s.estTimeS);
+    return { name: route.name, estTimeS: analysis.estTimeS, longestClimbS: climbs.length ? Math.max(...climbs) : null };
   }
 
   /** Deletes the row (sections cascade) and its file; false when it was already gone. */

@@ -8,8 +8,12 @@ import { AiService } from '../../src/services/ai.ts';
 import { CoachChat } from '../../src/services/chat.ts';
 import { CoachService } from '../../src/services/coach.ts';
 import { ProfileService } from '../../src/services/profile.ts';
+import { GoalService } from '../../src/services/goal.ts';
+import { PlanBook } from '../../src/services/plans.ts';
 import { PromptLibrary } from '../../src/services/prompts.ts';
+import { Proposals } from '../../src/services/proposals.ts';
 import { RideService } from '../../src/services/rides.ts';
+import { RuleBook } from '../../src/services/rules.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { FakeAi } from '../support/fake-ai.ts';
 import { LogCapture } from '../support/logs.ts';
@@ -25,7 +29,9 @@ function startChat(): CoachChat {
   const logger = createLogger({ level: 'silent', pretty: false, secrets: [], destination: new LogCapture() });
   const client = new AiClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, timeoutMs: 2_000 });
   const ai = new AiService({ db, prompts: new PromptLibrary(db), client, defaultModel: 'test/model', timeoutMs: 2_000, logger });
-  return new CoachChat({ db, ai, coach: new CoachService({ db, rides: new RideService({ db, profiles }), profiles }) });
+  const proposals = new Proposals(db);
+  const rules = new RuleBook({ db, ai, proposals });
+  return new CoachChat({ db, ai, coach: new CoachService({ db, rides: new RideService({ db, profiles }), profiles }), rules, plans: new PlanBook({ db, rules, goals: new GoalService(db), proposals }) });
 }
 
 beforeAll(async () => {

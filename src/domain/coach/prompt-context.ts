@@ -3,6 +3,11 @@
  * units, filling the prompt's placeholders. Only numbers and dates: no
  * coordinates, streams, names or file names ever reach these strings.
  */
+import { addDays } from '../calendar.ts';
+import { workoutOn, type Plan } from '../plan/plan.ts';
+import { describeRuleSet } from '../plan/rule-words.ts';
+import type { RuleSet } from '../plan/rules.ts';
+import { workoutLine } from '../plan/workout-words.ts';
 import { powerZoneBoundsW, COGGAN_ZONES } from '../power.ts';
 import type { CoachSnapshot, RideDigest } from './context.ts';
 import { curveDuration, dateWords, duration, oneDecimal as one, whole, wholeZoneRanges } from './words.ts';
@@ -102,3 +107,26 @@ export function snapshotValues(s: CoachSnapshot): { today: string; athlete: stri
   return { today: todayText(s), athlete: athleteText(s), fitness: fitnessText(s), recent_rides: recentRidesText(s) };
 }
 
+/** Days of the plan the AI sees: the coming two weeks, enough to answer "what do I do tomorrow?". */
+const PLAN_DAYS_AHEAD = 14;
+
+/** The plan in force as the AI reads it: version, goal, and the days from today on, rest days included. */
+export function planText(plan: { version: number; plan: Plan } | undefined, today: string): string {
+  if (!plan) return 'No training plan yet.';
+  const { goal, overview } = plan.plan;
+  const days = Array.from({ length: PLAN_DAYS_AHEAD }, (_, i) => addDays(today, i)).filter((d) => d >= plan.plan.startDate && d <= plan.plan.endDate);
+  const lines = days.map((d) => {
+    const w = workoutOn(plan.plan, d);
+    return `${dateWords(d, today)}: ${w ? `${workoutLine(w)}, planned IF ${w.plannedIf.toFixed(2)}, TSS ${whole(w.plannedTss)} — ${w.description}` : 'rest'}`;
+  });
+  return [
+    `Plan v${plan.version}${goal ? ` toward ${goal.event} on ${goal.date}` : ' (general fitness)'}, ${plan.plan.startDate} to ${plan.plan.endDate}: ${overview}`,
+    ...(lines.length ? lines : ['The plan has no days from today on.']),
+  ].join('\n');
+}
+
+/** The rider's rules as the AI reads them. */
+export function rulesText(set: RuleSet): string {
+  const lines = describeRuleSet(set);
+  return lines.length ? lines.join('\n') : 'The rider has set no training rules yet.';
+}

@@ -96,6 +96,15 @@ export interface Week {
   workouts: Workout[];
 }
 
+/** The numbers a plan was built on, so /plan can say how they moved since. */
+export interface PlanBasis {
+  ftpW: number | null;
+  riderKg: number | null;
+  ctl: number;
+  /** Predicted time on the goal's route when the plan began. */
+  predictedFinishS: number | null;
+}
+
 /** A plan with our numbers on every workout, workouts in date order. */
 export interface Plan {
   overview: string;
@@ -103,6 +112,7 @@ export interface Plan {
   startDate: string;
   endDate: string;
   weeks: Week[];
+  basis?: PlanBasis;
 }
 
 /** The midpoint of a range, as a fraction of FTP. */
