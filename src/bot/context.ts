@@ -1,7 +1,10 @@
+import type { ConversationFlavor } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
 import type { Logger } from '../logger.ts';
 
-export type BotContext = Context & {
-  /** A child of the app logger carrying this update's id. */
-  logger: Logger;
-};
+export type BotContext = ConversationFlavor<
+  Context & {
+    /** A child of the app logger carrying this update's id. */
+    logger: Logger;
+  }
+>;

@@ -1,10 +1,17 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, Composer, type Transformer } from 'grammy';
+import { conversations, type ConversationData, type VersionedState } from '@grammyjs/conversations';
+import { Bot, Composer, type Context, type Transformer } from 'grammy';
+import { localDay } from '../domain/load.ts';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ProfileService } from '../services/profile.ts';
 import type { CoachChat } from '../services/chat.ts';
+import type { DialogStore } from '../services/dialogs.ts';
+import type { GoalService } from '../services/goal.ts';
+import type { Planner } from '../services/planner.ts';
+import type { PlanBook } from '../services/plans.ts';
+import type { RuleBook } from '../services/rules.ts';
 import type { PromptLibrary } from '../services/prompts.ts';
 import type { PendingQuestions } from '../services/questions.ts';
 import type { RideService } from '../services/rides.ts';
@@ -16,6 +23,9 @@ import type { BotContext } from './context.ts';
 import { answerError } from './errors.ts';
 import { cancelFeature } from './features/cancel.ts';
 import { coachChatFeature } from './features/coach-chat.ts';
+import { goalFeature } from './features/goal.ts';
+import { plansFeature } from './features/plans.ts';
+import { rulesFeature } from './features/rules.ts';
 import { helpFeature } from './features/help.ts';
 import { pairingFeature } from './features/pairing.ts';
 import { profileFeature } from './features/profile.ts';
@@ -39,6 +49,11 @@ export interface BotDeps {
   rides: RideService;
   prompts: PromptLibrary;
   chat: CoachChat;
+  goals: GoalService;
+  rules: RuleBook;
+  plans: PlanBook;
+  planner: Planner;
+  dialogs: DialogStore<VersionedState<ConversationData>>;
   /** Extra API transformers (e.g. the reachability monitor for /health). */
   transformers?: Transformer[];
   /** Skips the getMe call at start-up when already known. */
@@ -52,9 +67,10 @@ export interface BotDeps {
  *   3. error boundary — DB failures while checking the update id get a sentence too
  *   4. once per update — skip updates handled before a crash, record finished ones
  *   5. error boundary — a failing feature is answered, and the update still recorded
- *   6. features       — one composer each; awaited answers (profile, prompt text) before the coach
- *   7. coach chat     — any other plain text is a question for the coach
- *   8. unhandled      — anything left gets a pointer to /help
+ *   6. conversations  — a dialog in progress (the goal) sees the update first; state in our database
+ *   7. features       — one composer each; awaited answers (profile, prompt, rules text) before the coach
+ *   8. coach chat     — any other plain text is a question for the coach
+ *   9. unhandled      — anything left gets a pointer to /help
  * Without TELEGRAM_CHAT_ID only pairing (/start in a private chat) is served.
  */
 export function createBot(deps: BotDeps): Bot<BotContext> {
@@ -79,12 +95,22 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     const features = new Composer<BotContext>();
     features.errorBoundary(
       answerError,
+      // one chat, one dialog state; its key is fixed so a restart finds it
+      conversations<BotContext, Context>({ storage: { type: 'key', version: 1, getStorageKey: () => 'owner', adapter: deps.dialogs } }),
+      goalFeature({
+        goals: deps.goals,
+        routes: deps.routes,
+        today: async () => localDay(Date.now(), await deps.profiles.timeZone()),
+        profileFtp: async () => (await deps.profiles.resolved()).profile.ftpW,
+      }),
       startFeature(config),
       helpFeature(),
       routesFeature(deps.routes, config),
       ridesFeature(deps.rides, deps.profiles, config),
       profileFeature(deps.profiles, deps.questions),
       promptsFeature(deps.prompts, deps.questions, deps.profiles, config),
+      rulesFeature({ rules: deps.rules, plans: deps.plans, profiles: deps.profiles, questions: deps.questions }),
+      plansFeature({ plans: deps.plans, planner: deps.planner, goals: deps.goals, rides: deps.rides, routes: deps.routes, profiles: deps.profiles }),
       cancelFeature(deps.questions),
       statusFeature(deps.status, deps.profiles),
       // after every feature that waits for an answer: what is left of plain text goes to the coach
