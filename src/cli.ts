@@ -1,12 +1,28 @@
 /**
  * coach route FILE.gpx [--json]
  * coach ride FILE.fit|gpx|tcx [--ftp W] [--json]
+ * coach plan [--json] [--version N]            the plan in force (or version N), from the bot's database
+ * coach plan check PLAN.json --rules RULES.json [--json]   exit 0 when the plan keeps the rules, 1 when not
+ * coach rules [--json]                          the rules in force
  * The same domain code the bot uses, from a terminal. JSON field names are
  * snake_case with units (a contract scripts rely on). A bad file: exit 2, one line.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { DatabaseBusy, openDatabase, type Database } from './db/client.ts';
 import { InvalidInput } from './domain/errors.ts';
+import { checkPlan } from './domain/plan/checker.ts';
+import { planFromJson, planJson, rulesFromJson, rulesJson } from './domain/plan/plan-json.ts';
+import { describeRuleSet } from './domain/plan/rule-words.ts';
+import { EMPTY_RULES } from './domain/plan/rules.ts';
+import { workoutLine } from './domain/plan/workout-words.ts';
+import { createLogger } from './logger.ts';
+import { AiService } from './services/ai.ts';
+import { GoalService } from './services/goal.ts';
+import { PlanBook } from './services/plans.ts';
+import { PromptLibrary } from './services/prompts.ts';
+import { Proposals } from './services/proposals.ts';
+import { RuleBook } from './services/rules.ts';
 import { parseGpx } from './domain/gpx.ts';
 import { resolveProfile } from './domain/profile.ts';
 import { computeRideMetrics, type RideMetrics } from './domain/ride.ts';
@@ -14,7 +30,13 @@ import { decodeRideFile } from './domain/ride-file.ts';
 import { analyseRoute, type RouteAnalysis } from './domain/route.ts';
 import { gearLabel } from './services/routes.ts';
 
-const USAGE = 'usage: coach route FILE.gpx [--json] | coach ride FILE.fit|gpx|tcx [--ftp W] [--json]';
+const USAGE = [
+  'usage: coach route FILE.gpx [--json]',
+  '       coach ride FILE.fit|gpx|tcx [--ftp W] [--json]',
+  '       coach plan [--json] [--version N]',
+  '       coach plan check PLAN.json --rules RULES.json [--json]',
+  '       coach rules [--json]',
+].join('\n');
 
 const round = (x: number | null | undefined, digits = 0): number | null =>
   x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits));
@@ -107,15 +129,33 @@ function rideText(m: RideMetrics): string {
     .join('\n');
 }
 
-export async function runCli(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, ftp: { type: 'string' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, ftp: { type: 'string' }, version: { type: 'string' }, rules: { type: 'string' } },
+    });
   } catch (error) {
     err(`${(error as Error).message}\n${USAGE}`);
     return 64;
   }
   const [command, file] = parsed.positionals;
+  if (command === 'plan' && file === 'check') return checkCommand(parsed.positionals[2], parsed.values.rules, Boolean(parsed.values.json), out, err);
+  if ((command === 'plan' || command === 'rules') && file === undefined) {
+    const version = parsed.values.version === undefined ? undefined : Number(parsed.values.version);
+    if (version !== undefined && !(Number.isInteger(version) && version > 0)) {
+      err('--version must be a whole number from 1');
+      return 64;
+    }
+    return withStore(env, err, (store) => (command === 'plan' ? printPlan(store, version, Boolean(parsed.values.json), out, err) : printRules(store, Boolean(parsed.values.json), out)));
+  }
   if (!file || (command !== 'route' && command !== 'ride')) {
     err(USAGE);
     return 64;
@@ -154,3 +194,98 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
   }
 }
 
+/** JSON files in: read and parsed, or one line saying why not (exit 2). */
+async function readJsonFile(file: string, err: (line: string) => void): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    err(`cannot read ${file}: ${e.code ?? (error instanceof SyntaxError ? `not JSON (${e.message})` : e.message)}`);
+    return undefined;
+  }
+}
+
+/** coach plan check: the checker the bot runs, on files. The IF and TSS in the file are ignored: ours are recomputed from the steps. */
+async function checkCommand(planFile: string | undefined, rulesFile: string | undefined, json: boolean, out: (l: string) => void, err: (l: string) => void): Promise<number> {
+  if (!planFile || !rulesFile) {
+    err(USAGE);
+    return 64;
+  }
+  const planValue = await readJsonFile(planFile, err);
+  if (planValue === undefined) return 2;
+  const rulesValue = await readJsonFile(rulesFile, err);
+  if (rulesValue === undefined) return 2;
+  const plan = planFromJson(planValue);
+  if (!plan.ok) {
+    err(`${planFile}: not a plan: ${plan.problems.slice(0, 3).join('; ')}`);
+    return 2;
+  }
+  const rules = rulesFromJson(rulesValue);
+  if (!rules.ok) {
+    err(`${rulesFile}: not a rule set: ${rules.problems.slice(0, 3).join('; ')}`);
+    return 2;
+  }
+  const violations = checkPlan(plan.plan, rules.rules, { eventDate: plan.plan.goal?.date ?? null });
+  if (json) out(JSON.stringify({ ok: violations.length === 0, violations: violations.map(({ kind, date, message }) => ({ kind, date, message })) }, null, 2));
+  else out(violations.length === 0 ? 'ok: the plan keeps every rule' : violations.map((v) => `${v.date} ${v.kind}: ${v.message}`).join('\n'));
+  return violations.length === 0 ? 0 : 1;
+}
+
+interface Store {
+  plans: PlanBook;
+  rules: RuleBook;
+}
+
+/** The bot's database, from the same DATABASE_URL / DATA_DIR; the embedded one says plainly when the bot holds it. */
+async function withStore(env: NodeJS.ProcessEnv, err: (l: string) => void, run: (store: Store) => Promise<number>): Promise<number> {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const dataDir = env.DATA_DIR?.trim() || './data';
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl, dataDir });
+  } catch (error) {
+    err(error instanceof DatabaseBusy ? error.message : `cannot open the database: ${(error as Error).message}`);
+    return 3;
+  }
+  try {
+    const { db } = database;
+    const proposals = new Proposals(db);
+    // reading needs no AI: a service without a client never calls out
+    const ai = new AiService({ db, prompts: new PromptLibrary(db), client: undefined, defaultModel: '', timeoutMs: 0, logger: createLogger({ level: 'silent', pretty: false, secrets: [] }) });
+    const rules = new RuleBook({ db, ai, proposals });
+    return await run({ rules, plans: new PlanBook({ db, rules, goals: new GoalService(db), proposals }) });
+  } finally {
+    await database.close();
+  }
+}
+
+async function printPlan(store: Store, version: number | undefined, json: boolean, out: (l: string) => void, err: (l: string) => void): Promise<number> {
+  const row = version === undefined ? await store.plans.current() : await store.plans.get(version);
+  if (!row && version !== undefined) {
+    err(`there is no plan v${version}`);
+    return 1;
+  }
+  if (!row) {
+    out(json ? 'null' : 'No plan yet.');
+    return 0;
+  }
+  const contract = planJson(row.plan, { version: row.version, parentVersion: await store.plans.parentVersion(row), reason: row.reason, createdAt: row.createdAt });
+  if (json) {
+    out(JSON.stringify(contract, null, 2));
+    return 0;
+  }
+  out(`Plan v${row.version}${row.reason ? ` (${row.reason})` : ''}: ${row.plan.overview}`);
+  for (const week of row.plan.weeks) {
+    out(`Week of ${week.weekStart}: ${week.focus}`);
+    for (const w of week.workouts) out(`  ${w.date} ${workoutLine(w)}, IF ${w.plannedIf.toFixed(2)}, TSS ${Math.round(w.plannedTss)}`);
+  }
+  return 0;
+}
+
+async function printRules(store: Store, json: boolean, out: (l: string) => void): Promise<number> {
+  const active = await store.rules.active();
+  const set = active?.rules ?? EMPTY_RULES;
+  if (json) out(JSON.stringify(rulesJson(set, active?.version ?? null), null, 2));
+  else out(active ? [`Rules v${active.version}:`, ...describeRuleSet(set).map((l) => `  ${l}`)].join('\n') : 'No rules yet.');
+  return 0;
+}

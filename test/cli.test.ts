@@ -1,7 +1,16 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.ts';
+import { openDatabase } from '../src/db/client.ts';
+import { plans, rules as rulesTable } from '../src/db/schema.ts';
+import { WEEKDAYS } from '../src/domain/calendar.ts';
+import { generatePlan } from '../src/domain/plan/generator.ts';
+import { planJson, rulesJson } from '../src/domain/plan/plan-json.ts';
+import type { RuleSet } from '../src/domain/plan/rules.ts';
 
 const fixture = (path: string) => new URL(`./fixtures/${path}`, import.meta.url).pathname;
 
@@ -84,5 +93,112 @@ describe('bin/coach.js', () => {
   it('runs the CLI as an installed command would', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [new URL('../bin/coach.js', import.meta.url).pathname, 'route', fixture('gpx/gpxpy__cerknicko-jezero.gpx'), '--json']);
     expect(JSON.parse(stdout).points).toBe(296);
+  });
+});
+
+describe('coach plan / coach rules / coach plan check', () => {
+  const TODAY = '2026-12-02';
+  const rules: RuleSet = {
+    rules: [
+      { kind: 'rest_day', day: 'monday' },
+      { kind: 'max_hard_days_per_week', count: 2 },
+      { kind: 'no_back_to_back_hard_days' },
+      { kind: 'long_ride_day', day: 'sunday' },
+    ],
+    notes: ['No rollers'],
+  };
+  const plan = generatePlan({ today: TODAY, event: null, ctl: 40, hoursPerWeek: 8, days: [...WEEKDAYS], rules });
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  const runIn = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, (l) => (out += `${l}\n`), (l) => (err += `${l}\n`), env);
+    return { code, out, err };
+  };
+  const writeJson = async (name: string, value: unknown) => {
+    const file = path.join(dataDir, name);
+    await writeFile(file, JSON.stringify(value));
+    return file;
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'coach-cli-'));
+    env = { DATA_DIR: dataDir };
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('prints null and "no rules" before there are any', async () => {
+    expect(await runIn('plan', '--json')).toEqual({ code: 0, out: 'null\n', err: '' });
+    expect(JSON.parse((await runIn('rules', '--json')).out)).toEqual({ version: null, rules: [], notes: [] });
+  });
+
+  it('prints the bot’s plan and rules in the JSON contract, and the checker agrees with the bot', async () => {
+    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    await database.db.insert(rulesTable).values({ version: 1, rules, sourceText: 'Mondays off…' });
+    const [v1] = await database.db.insert(plans).values({ version: 1, plan, reason: 'New plan: test' }).returning();
+    await database.db.insert(plans).values({ version: 2, parentPlanId: v1!.id, plan, reason: 'Again' });
+    await database.close();
+
+    const printed = JSON.parse((await runIn('plan', '--json')).out);
+    expect(Object.keys(printed)).toEqual(['version', 'parent_version', 'reason', 'created_at', 'goal', 'plan_overview', 'start_date', 'end_date', 'weeks']);
+    expect(printed).toMatchObject({ version: 2, parent_version: 1, reason: 'Again', goal: null });
+    expect(printed.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const workout = printed.weeks[1].workouts[0];
+    expect(Object.keys(workout)).toEqual(['date', 'day', 'type', 'duration_minutes', 'planned_if', 'planned_tss', 'description', 'steps']);
+    expect(Object.keys(workout.steps[0])).toEqual(['duration_s', 'target_pct_ftp']);
+    expect(printed.weeks.every((w: { week_start: string }) => new Date(`${w.week_start}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
+    expect(JSON.parse((await runIn('plan', '--json', '--version', '1')).out)).toMatchObject({ version: 1, parent_version: null });
+    expect(await runIn('plan', '--json', '--version', '7')).toEqual({ code: 1, out: '', err: 'there is no plan v7\n' });
+
+    const printedRules = JSON.parse((await runIn('rules', '--json')).out);
+    expect(printedRules).toEqual({ version: 1, rules: rules.rules, notes: ['No rollers'] });
+
+    const check = await runIn('plan', 'check', await writeJson('plan.json', printed), '--rules', await writeJson('rules.json', printedRules), '--json');
+    expect(check).toEqual({ code: 0, out: `${JSON.stringify({ ok: true, violations: [] }, null, 2)}\n`, err: '' });
+  });
+
+  it('exits 1 with the violations (day or week’s Monday) when the plan breaks the rules; IF/TSS claimed in the file are ignored', async () => {
+    const printed = planJson(plan, { version: 1, parentVersion: null, reason: null, createdAt: new Date() });
+    const tuesday = printed.weeks[1]!.workouts.find((w) => w.day !== 'monday')!;
+    const monday = printed.weeks[1]!.week_start;
+    // an hour at 100 % claimed as IF 0.5, moved onto the rest day
+    printed.weeks[1]!.workouts = [
+      ...printed.weeks[1]!.workouts.filter((w) => w !== tuesday),
+      { ...tuesday, date: monday, day: 'monday', planned_if: 0.5, planned_tss: 25, steps: [{ duration_s: 3600, target_pct_ftp: 100 }] },
+    ];
+    const result = await runIn('plan', 'check', await writeJson('bad.json', printed), '--rules', await writeJson('r.json', rulesJson(rules, 1)), '--json');
+    expect(result.code).toBe(1);
+    const body = JSON.parse(result.out);
+    expect(body.ok).toBe(false);
+    expect(body.violations).toContainEqual({ kind: 'rest_day', date: monday, message: expect.stringContaining('is a rest day') });
+    expect(body.violations.every((v: { date: string }) => /^\d{4}-\d\d-\d\d$/.test(v.date))).toBe(true);
+  });
+
+  it('a file that is not JSON or not a plan: exit 2 with one line', async () => {
+    const rulesFile = await writeJson('ok-rules.json', rulesJson(rules, 1));
+    const garbage = path.join(dataDir, 'garbage.json');
+    await writeFile(garbage, '{ not json');
+    const notJson = await runIn('plan', 'check', garbage, '--rules', rulesFile);
+    expect(notJson.code).toBe(2);
+    expect(notJson.err.trim().split('\n')).toHaveLength(1);
+    const notPlan = await runIn('plan', 'check', await writeJson('np.json', { weeks: 'many' }), '--rules', rulesFile);
+    expect(notPlan.code).toBe(2);
+    expect(notPlan.err).toMatch(/not a plan: /);
+    expect((await runIn('plan', 'check', garbage)).code).toBe(64);
+  });
+
+  it('says plainly to stop the bot first when it holds the embedded database', async () => {
+    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      const { code, err } = await runIn('plan', '--json');
+      expect(code).toBe(3);
+      expect(err).toContain('in use by another process');
+      expect(err).toContain('stop the bot first');
+    } finally {
+      await database.close();
+    }
+    expect((await runIn('rules', '--json')).code).toBe(0); // released on close
   });
 });
