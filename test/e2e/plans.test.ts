@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { asc, count } from 'drizzle-orm';
 import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -165,6 +166,17 @@ describe('plans under the rider’s rules, with the built-in coach (no AI key)',
     expect(latest.version).toBe(4);
   });
 
+  it('rules written as the answer to the bot’s question', async () => {
+    const [shown] = await h.answerTo(h.owner.send('/rules'));
+    const [asked] = await h.answerTo(h.owner.press(shown!, 'rl:w'));
+    expect(asked!.text).toContain('Send your rules in plain words');
+    const read = await h.answerTo(h.owner.send('No more than 9 hours a week'));
+    expect(textOf(read)).toContain('At most 9 hours a week');
+    const cancel = withButton(read, 'rl:c:');
+    expect(textOf(await h.answerTo(h.owner.press(cancel, button(cancel, 'rl:c:'))))).toContain('Cancelled: your rules are unchanged.');
+    expect((await activeRules(h)).rules.some((r) => r.kind === 'max_weekly_hours')).toBe(false);
+  });
+
   it('rules history and rollback by button make a new version', async () => {
     const [list] = await h.answerTo(h.owner.send('/rules_history'));
     expect(list!.text).toContain('v2');
@@ -233,6 +245,35 @@ describe('the goal dialog', () => {
     expect(textOf(await h.answerTo(h.owner.send('yesterday-ish')))).toBe('Send the date like 2027-05-17 or 17 May.');
     expect(textOf(await h.answerTo(h.owner.send('2020-01-01')))).toContain('not ahead of us');
     await h.answerTo(h.owner.send('/cancel'));
+  });
+
+  it('a goal on a saved route: the route from the library’s buttons, climb-length work in build weeks, the predicted time in /plan', async () => {
+    const gpx = await readFile(new URL('../fixtures/gpx/gpxpy__korita-zbevnica.gpx', import.meta.url));
+    await h.answerTo(h.owner.sendDocument({ fileName: 'korita.gpx', bytes: gpx }));
+    await h.answerTo(h.owner.send('/goal'));
+    await h.answerTo(h.owner.send('Korita climb race'));
+    const [routes] = await h.answerTo(h.owner.send(addDays(today(), 56)));
+    expect(routes!.text).toContain('one of your saved routes');
+    const routeButton = button(routes!, 'gl:r:');
+    expect(routeButton).not.toBe('gl:r:none');
+    const [hours] = await h.answerTo(h.owner.press(routes!, routeButton));
+    const [days] = await h.answerTo(h.owner.press(hours!, 'gl:h:8'));
+    const [ftp] = await h.answerTo(h.owner.press(days!, 'gl:dd'));
+    await h.answerTo(h.owner.press(ftp!, 'gl:f'));
+    expect((await h.app.database.db.select().from(goal))[0]!.routeId).toBe(Number(routeButton.split(':')[2]));
+
+    const offer = withButton(await h.answerTo(h.owner.send('/plan_new')), 'pl:a:');
+    const approved = await h.answerTo(h.owner.press(offer, button(offer, 'pl:a:')));
+    const plan = (await planRows(h)).at(-1)!.plan;
+    expect(plan.goal?.routeId).toBe(Number(routeButton.split(':')[2]));
+    expect(plan.basis?.predictedFinishS).toBeGreaterThan(0);
+    const climbWork = plan.weeks.filter((w) => /build|peak/i.test(w.focus)).flatMap((w) => w.workouts).filter((w) => /goal climb/.test(w.description));
+    expect(climbWork.length).toBeGreaterThan(0);
+    expect(approved.find((m) => m.photo)?.caption).toMatch(/🎯 Korita climb race: .* predicted on .* at your FTP and weight today \(as when the plan began\)\./);
+    // a stronger rider is faster on it, and /plan says by how much
+    await h.answerTo(h.owner.send('/profile ftp 300'));
+    const [week] = await h.answerTo(h.owner.send('/plan'));
+    expect(week!.caption).toMatch(/predicted on .* \(−\d+ min since the plan began\)/);
   });
 
   it('/plan_new without a goal offers to set one, or to go on with a general plan', async () => {

@@ -1,0 +1,93 @@
+/**
+ * What plans cost us: the built-in generator, the checker and the repair on a
+ * 52-week plan to an event (pure, in one process), then /plan_new, Approve and
+ * /plan through the Telegram double on embedded PGlite (the proposal, the
+ * transaction that saves the version, the week's chart), timed to the reply.
+ */
+import { goal, rules } from '../src/db/schema.ts';
+import { addDays, WEEKDAYS } from '../src/domain/calendar.ts';
+import { checkPlan } from '../src/domain/plan/checker.ts';
+import { generatePlan } from '../src/domain/plan/generator.ts';
+import { repairPlan } from '../src/domain/plan/repair.ts';
+import type { RuleSet } from '../src/domain/plan/rules.ts';
+import { startHarness } from '../test/support/app.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const worst = (xs: number[]) => Math.max(...xs);
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`;
+
+function timed(run: () => unknown): number[] {
+  run(); // warm-up
+  return Array.from({ length: RUNS }, () => {
+    const started = performance.now();
+    run();
+    return performance.now() - started;
+  });
+}
+
+const TODAY = '2026-12-02';
+const ruleSet: RuleSet = {
+  rules: [
+    { kind: 'rest_day', day: 'monday' },
+    { kind: 'max_hard_days_per_week', count: 2 },
+    { kind: 'no_back_to_back_hard_days' },
+    { kind: 'long_ride_day', day: 'sunday' },
+    { kind: 'max_minutes_on_day', day: 'wednesday', minutes: 60 },
+    { kind: 'taper_before_event', days: 10 },
+  ],
+  notes: [],
+};
+const event = { name: 'Year goal', date: addDays(TODAY, 360), routeId: null };
+const input = { today: TODAY, event, eventDurationMinutes: 300, ctl: 45, hoursPerWeek: 10, days: [...WEEKDAYS], rules: ruleSet, keyClimbMinutes: 30 };
+const plan = generatePlan(input);
+const workouts = plan.weeks.reduce((s, w) => s + w.workouts.length, 0);
+const options = { eventDate: event.date, from: TODAY };
+// a plan with a workout on every Monday: 52 repairs to make
+const broken = { ...plan, weeks: plan.weeks.map((w) => ({ ...w, workouts: w.workouts.map((x) => (x.date === addDays(w.weekStart, 1) ? { ...x, date: w.weekStart } : x)) })) };
+
+const rows: [string, number[]][] = [
+  [`generate a ${plan.weeks.length}-week plan to an event (${workouts} workouts, 6 rules)`, timed(() => generatePlan(input))],
+  ['check it against the rules', timed(() => checkPlan(plan, ruleSet, options))],
+  [`repair it with a workout moved onto each of its ${plan.weeks.length} rest days`, timed(() => repairPlan(broken, ruleSet, options))],
+];
+if (checkPlan(plan, ruleSet, options).length > 0) throw new Error('the generated plan breaks its rules');
+
+const h = await startHarness({ LOG_LEVEL: 'warn' });
+try {
+  await h.app.database.db.insert(goal).values({ id: 1, eventName: 'Half-year goal', eventDate: addDays(new Date().toISOString().slice(0, 10), 180), hoursPerWeek: 10, days: [...WEEKDAYS] });
+  await h.app.database.db.insert(rules).values({ version: 1, rules: ruleSet, sourceText: 'bench' });
+  const newPlan: number[] = [];
+  const approve: number[] = [];
+  const show: number[] = [];
+  for (let run = 0; run <= Math.min(RUNS, 10); run++) {
+    let started = performance.now();
+    h.owner.send('/plan_new');
+    const offer = await h.owner.nextReply({ timeoutMs: 30_000 });
+    const t1 = performance.now() - started;
+    const data = offer.reply_markup!.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : '')).find((d) => d.startsWith('pl:a:'))!;
+    started = performance.now();
+    h.owner.press(offer, data);
+    await h.owner.nextReply({ timeoutMs: 30_000 }); // the edited proposal
+    await h.owner.nextReply({ timeoutMs: 30_000 }); // the week with its chart
+    const t2 = performance.now() - started;
+    started = performance.now();
+    h.owner.send('/plan');
+    await h.owner.nextReply({ timeoutMs: 30_000 });
+    const t3 = performance.now() - started;
+    if (run > 0) {
+      newPlan.push(t1);
+      approve.push(t2);
+      show.push(t3);
+    }
+  }
+  rows.push(['/plan_new (26 weeks, built-in) -> proposal with Approve / Reject in the chat', newPlan]);
+  rows.push(['Approve -> version saved, message edited, week photo received', approve]);
+  rows.push(['/plan -> the week with its chart', show]);
+} finally {
+  await h.close();
+}
+
+console.log('| step | median | worst |\n|---|---|---|');
+for (const [label, xs] of rows) console.log(`| ${label} | ${ms(median(xs))} | ${ms(worst(xs))} |`);
+console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
