@@ -6,7 +6,6 @@ import { conversationState, goal, plans, proposals, rules } from '../../src/db/s
 import { addDays, mondayOf, WEEKDAYS } from '../../src/domain/calendar.ts';
 import { localDay } from '../../src/domain/load.ts';
 import { checkPlan } from '../../src/domain/plan/checker.ts';
-import type { Plan } from '../../src/domain/plan/plan.ts';
 import type { RuleSet } from '../../src/domain/plan/rules.ts';
 import { startHarness, type Harness } from '../support/app.ts';
 import { FakeAi } from '../support/fake-ai.ts';

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, mondayOf } from '../../../src/domain/calendar.ts';
+import { addDays } from '../../../src/domain/calendar.ts';
 import { checkPlan, type CheckOptions } from '../../../src/domain/plan/checker.ts';
-import { completePlan, planInputSchema, type Plan, type WorkoutInput } from '../../../src/domain/plan/plan.ts';
+import type { Plan, WorkoutInput } from '../../../src/domain/plan/plan.ts';
 import type { Rule } from '../../../src/domain/plan/rules.ts';
+import { hard, plan, ride } from '../../support/plans.ts';
 
 // December 2024: Mon 2, Mon 9, Mon 16, Mon 23.
-
-/** One steady step: endurance below 85 %, threshold from it. */
-const ride = (date: string, minutes: number, pct = 65): WorkoutInput => ({
-  date,
-  type: pct >= 85 ? 'threshold' : 'endurance',
-  description: `${minutes} min at ${pct} %`,
-  steps: [{ durationS: Math.round(minutes * 60), targetPctFtp: pct }],
-});
-const hard = (date: string, minutes = 60) => ride(date, minutes, 100);
-
-/** A checked plan of whole weeks around the workouts. */
-function plan(workouts: WorkoutInput[], startDate = '2024-12-02', endDate = '2024-12-15'): Plan {
-  const weeks = [];
-  for (let monday = mondayOf(startDate); monday <= endDate; monday = addDays(monday, 7)) {
-    weeks.push({ weekStart: monday, focus: 'build', workouts: workouts.filter((w) => mondayOf(w.date) === monday) });
-  }
-  return completePlan(planInputSchema.parse({ overview: 'test', goal: null, startDate, endDate, weeks }));
-}
 
 const check = (p: Plan, rules: Rule[], options: CheckOptions = { eventDate: null }) => checkPlan(p, { rules, notes: [] }, options);
 const dates = (p: Plan, rules: Rule[], options?: CheckOptions) => check(p, rules, options).map((v) => v.date);

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, mondayOf } from '../../../src/domain/calendar.ts';
 import { checkPlan, type CheckOptions } from '../../../src/domain/plan/checker.ts';
-import { completePlan, planInput, planInputSchema, plannedIf, workoutOn, type Plan, type Step, type WorkoutInput } from '../../../src/domain/plan/plan.ts';
+import { completePlan, planInput, planInputSchema, plannedIf, workoutOn, type Plan, type WorkoutInput } from '../../../src/domain/plan/plan.ts';
 import { repairPlan } from '../../../src/domain/plan/repair.ts';
 import type { Rule } from '../../../src/domain/plan/rules.ts';
+import { hard, plan, ride, step } from '../../support/plans.ts';
 
 // December 2024: Mon 2, Mon 9, Mon 16.
-
-const step = (minutes: number, targetPctFtp: number): Step => ({ durationS: minutes * 60, targetPctFtp });
-const ride = (date: string, minutes: number, pct = 65): WorkoutInput => ({
-  date,
-  type: pct >= 85 ? 'threshold' : 'endurance',
-  description: `${minutes} min at ${pct} %`,
-  steps: [step(minutes, pct)],
-});
-const hard = (date: string, minutes = 60) => ride(date, minutes, 100);
-
-function plan(workouts: WorkoutInput[], startDate = '2024-12-02', endDate = '2024-12-15'): Plan {
-  const weeks = [];
-  for (let monday = mondayOf(startDate); monday <= endDate; monday = addDays(monday, 7)) {
-    weeks.push({ weekStart: monday, focus: 'build', workouts: workouts.filter((w) => mondayOf(w.date) === monday) });
-  }
-  return completePlan(planInputSchema.parse({ overview: 'test', goal: null, startDate, endDate, weeks }));
-}
 
 /** Repairs, checking what holds for every repair: the input untouched, a valid plan out, `violations` exactly what the checker finds. */
 function repair(p: Plan, rules: Rule[], options: CheckOptions = { eventDate: null }) {
