@@ -367,6 +367,14 @@ describe('plans from the AI', () => {
     await expectNoViolations(h);
   });
 
+  it('rules the AI cannot read come back from the phrase parser, with one sentence why', async () => {
+    ai.setDefault({ kind: 'status', status: 500, message: 'upstream down' });
+    const read = textOf(await h.answerTo(h.owner.send('/rules max 3 hard days a week')));
+    expect(read).toContain('by my phrase parser');
+    expect(read).toContain('At most 3 hard days a week');
+    expect(read.split('\n')[0]).toMatch(/^ℹ️ /);
+  });
+
   it('a plan approved after the rules changed under it is refused, not saved', async () => {
     ai.enqueue({ kind: 'json', value: modelPlan({ hardDays: ['thursday'] }) });
     const offer = withButton(await h.answerTo(h.owner.send('/plan_new')), 'pl:a:');
