@@ -6,7 +6,8 @@ import type { Violation } from '../domain/plan/checker.ts';
 import { generatePlan, planWindow } from '../domain/plan/generator.ts';
 import { WORKOUT_TYPES, type Plan } from '../domain/plan/plan.ts';
 import { planFromJson } from '../domain/plan/plan-json.ts';
-import { describeRuleSet } from '../domain/plan/rule-words.ts';
+import { describeRuleSet, ruleSetProblems } from '../domain/plan/rule-words.ts';
+import { InvalidInput } from '../domain/errors.ts';
 import type { AiService } from './ai.ts';
 import type { CoachService } from './coach.ts';
 import type { Goal } from './goal.ts';
@@ -78,6 +79,10 @@ export class Planner {
     const { ai, coach, plans, rules: ruleBook, routes } = this.deps;
     const snapshot = await coach.snapshot();
     const rules = await ruleBook.activeSet();
+    const problems = ruleSetProblems(await plans.constraints(rules));
+    if (problems.length > 0) {
+      throw new InvalidInput('plan_impossible', `No plan can keep your rules and the days you ride: ${problems[0]} (A day you cannot ride counts as a rest day.) Change one with /rules or /goal.`);
+    }
     const route = goal.event?.routeId ? await routes.predict(goal.event.routeId) : undefined;
     const ctl = snapshot.fitness.at(-1)?.ctl ?? 0;
     const basis = {

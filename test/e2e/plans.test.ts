@@ -275,6 +275,17 @@ describe('the goal dialog', () => {
     expect(week!.caption).toMatch(/predicted on .* \(−\d+ min since the plan began\)/);
   });
 
+  it('a long-ride day the rider cannot ride: /plan_new says which rule and where to change it, and builds nothing', async () => {
+    await h.app.database.db.insert(rules).values({ version: 1, rules: { rules: [{ kind: 'long_ride_day', day: 'sunday' }], notes: [] }, sourceText: 'long ride on Sunday' });
+    await h.app.database.db.update(goal).set({ days: ['tuesday', 'thursday', 'saturday'] });
+    const before = await h.app.database.db.select({ n: count() }).from(proposals);
+    expect(textOf(await h.answerTo(h.owner.send('/plan_new')))).toBe(
+      'No plan can keep your rules and the days you ride: Sunday is both the long ride day and a rest day. (A day you cannot ride counts as a rest day.) Change one with /rules or /goal.',
+    );
+    expect(await h.app.database.db.select({ n: count() }).from(proposals)).toEqual(before);
+    await h.app.database.db.delete(rules);
+  });
+
   it('/plan_new without a goal offers to set one, or to go on with a general plan', async () => {
     await h.app.database.db.delete(goal);
     const [offer] = await h.answerTo(h.owner.send('/plan_new'));
