@@ -87,9 +87,10 @@ export function rulesFeature(deps: { rules: RuleBook; plans: PlanBook; profiles:
       await ctx.reply(`Plan v${current.version} keeps the new rules; nothing to change.`);
       return;
     }
-    const proposal = await plans.propose({ ...admitted.plan, ...(current.plan.basis ? { basis: current.plan.basis } : {}) }, `Repaired for rules v${version}`, admitted.repairs);
+    const repaired = admitted.plan; // the basis (the numbers the plan began on) comes along
+    const proposal = await plans.propose(repaired, `Repaired for rules v${version}`, admitted.repairs);
     const message = await ctx.reply(
-      proposalMessage({ title: html`<b>Plan v${current.version} breaks the new rules.</b> Here is the repair:`, plan: proposal.payload as never, current: current.plan, repairs: admitted.repairs, today: day }),
+      proposalMessage({ title: html`<b>Plan v${current.version} breaks the new rules.</b> Here is the repair:`, plan: repaired, current: current.plan, repairs: admitted.repairs, today: day }),
       { parse_mode: 'HTML', reply_markup: approveKeyboard(proposal.id) },
     );
     await plans.rememberMessage(proposal.id, message.message_id);
