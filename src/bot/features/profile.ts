@@ -1,10 +1,11 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import { InvalidInput } from '../../domain/errors.ts';
 import { findProfileField, PROFILE_FIELDS, type ProfileField } from '../../domain/profile-fields.ts';
 import type { ProfileService } from '../../services/profile.ts';
 import type { PendingQuestions } from '../../services/questions.ts';
 import type { BotContext } from '../context.ts';
 import { html, joinHtml } from '../html.ts';
+import { pairedButtons } from '../keyboards.ts';
 
 /** Callback data: the profile key's first name, well under Telegram's 64 bytes. */
 const cb = { ask: (field: ProfileField) => `pf:a:${field.names[0]}` };
@@ -38,11 +39,7 @@ export function profileFeature(profiles: ProfileService, questions: PendingQuest
         ? html`${field.label}: <i>not set, using ${field.format(value as never)}</i>`
         : html`${field.label}: <b>${field.format(value as never)}</b>`;
     });
-    const keyboard = new InlineKeyboard();
-    PROFILE_FIELDS.forEach((field, i) => {
-      keyboard.text(field.button, cb.ask(field));
-      if (i % 2 === 1) keyboard.row();
-    });
+    const keyboard = pairedButtons(PROFILE_FIELDS.map((field) => ({ label: field.button, data: cb.ask(field) })));
     await ctx.reply(
       joinHtml([
         html`<b>Your profile</b>`,

@@ -8,6 +8,7 @@ import type { PendingQuestions } from '../../services/questions.ts';
 import type { BotContext } from '../context.ts';
 import { formatDateTime } from '../format.ts';
 import { html, joinHtml } from '../html.ts';
+import { pairedButtons } from '../keyboards.ts';
 import { splitPreBlock } from '../messages.ts';
 
 /** Callback data: the action name and a version number, well under Telegram's 64 bytes. */
@@ -44,11 +45,7 @@ export function promptsFeature(
 
   async function list(ctx: BotContext): Promise<void> {
     const overview = await library.overview();
-    const keyboard = new InlineKeyboard();
-    overview.forEach(({ action }, i) => {
-      keyboard.text(action, cb.show(action));
-      if (i % 2 === 1) keyboard.row();
-    });
+    const keyboard = pairedButtons(overview.map(({ action }) => ({ label: action, data: cb.show(action) })));
     await ctx.reply(
       joinHtml([
         html`<b>Prompts</b> — the AI's instructions, one per task:`,
@@ -73,13 +70,13 @@ export function promptsFeature(
       html``,
     ]).value;
     const keyboard = new InlineKeyboard().text('✏️ Replace the text', cb.replace(action)).row();
-    versions
-      .filter((v) => !v.active)
-      .slice(0, ROLLBACK_BUTTONS)
-      .forEach((v, i) => {
-        keyboard.text(`↩ Use v${v.version}${v.model ? ` (${v.model.split('/').pop()})` : ''}`, cb.use(action, v.version));
-        if (i % 2 === 1) keyboard.row();
-      });
+    pairedButtons(
+      versions
+        .filter((v) => !v.active)
+        .slice(0, ROLLBACK_BUTTONS)
+        .map((v) => ({ label: `↩ Use v${v.version}${v.model ? ` (${v.model.split('/').pop()})` : ''}`, data: cb.use(action, v.version) })),
+      keyboard,
+    );
     const parts = splitPreBlock(header, active.promptText.split('\n').map((line) => html`${line}`.value));
     for (const [i, part] of parts.entries()) {
       await ctx.reply(part, { parse_mode: 'HTML', ...(i === parts.length - 1 ? { reply_markup: keyboard } : {}) });

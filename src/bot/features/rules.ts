@@ -9,6 +9,7 @@ import type { RuleBook } from '../../services/rules.ts';
 import type { BotContext } from '../context.ts';
 import { formatDateTime } from '../format.ts';
 import { html, joinHtml, type Html } from '../html.ts';
+import { pairedButtons } from '../keyboards.ts';
 import { proposalMessage, violationLines } from '../plan-view.ts';
 import { approveKeyboard } from './plans.ts';
 
@@ -154,11 +155,7 @@ export function rulesFeature(deps: { rules: RuleBook; plans: PlanBook; profiles:
   feature.command('rules_history', async (ctx) => {
     const [rows, tz] = await Promise.all([rules.history(HISTORY_ROWS), profiles.timeZone()]);
     if (rows.length === 0) return void (await ctx.reply('No rules yet: /rules to write them.'));
-    const keyboard = new InlineKeyboard();
-    rows.slice(1, 1 + RESTORE_BUTTONS).forEach((r, i) => {
-      keyboard.text(`↩ Back to v${r.version}`, cb.restore(r.version));
-      if (i % 2 === 1) keyboard.row();
-    });
+    const keyboard = pairedButtons(rows.slice(1, 1 + RESTORE_BUTTONS).map((r) => ({ label: `↩ Back to v${r.version}`, data: cb.restore(r.version) })));
     await ctx.reply(
       joinHtml([
         html`<b>Rule versions</b>, newest first:`,
