@@ -7,8 +7,9 @@ import { dateWords, duration, whole } from '../domain/coach/words.ts';
 import type { Violation } from '../domain/plan/checker.ts';
 import { diffPlans } from '../domain/plan/diff.ts';
 import type { Plan, Week } from '../domain/plan/plan.ts';
-import { workoutLine } from '../domain/plan/workout-words.ts';
+import { stepWords, workoutLine } from '../domain/plan/workout-words.ts';
 import { html, joinHtml, type Html } from './html.ts';
+import { visibleLength } from './messages.ts';
 
 /** Lines of a diff or a list shown in one message before "and N more". */
 const MAX_LINES = 30;
@@ -83,8 +84,15 @@ export function weekDays(plan: Plan, monday: string, completed: Map<string, numb
   });
 }
 
-/** The caption under the week's chart (≤ 1024 characters): each day, today marked, totals. */
-export function weekCaption(input: { version: number; plan: Plan; monday: string; today: string; completed: Map<string, number>; goalLine?: Html }): string {
+/** Telegram's limit on a photo caption. */
+const CAPTION_LIMIT = 1024;
+
+/**
+ * The caption under the week's chart: each day (today marked, rides done ticked),
+ * totals, the next workout's steps in watts at `ftpW` when they fit in Telegram's
+ * 1024 characters, and the goal line.
+ */
+export function weekCaption(input: { version: number; plan: Plan; monday: string; today: string; completed: Map<string, number>; ftpW: number; goalLine?: Html }): string {
   const { plan, monday, today, completed } = input;
   const week = plan.weeks.find((w) => w.weekStart === monday);
   const lines = Array.from({ length: 7 }, (_, i) => {
@@ -98,12 +106,17 @@ export function weekCaption(input: { version: number; plan: Plan; monday: string
   });
   const planned = week ? weekTotals(week) : { minutes: 0, tss: 0 };
   const doneTss = [...completed.values()].reduce((s, x) => s + x, 0);
-  return joinHtml([
-    html`<b>Plan v${input.version}</b> · week of ${dateWords(monday, today)}${week ? html` — ${week.focus}` : ''}`,
-    ...lines,
-    html`Planned ${duration(planned.minutes * 60)}, TSS ${whole(planned.tss)}; ridden TSS ${whole(doneTss)}.`,
-    ...(input.goalLine ? [input.goalLine] : []),
-  ]).value;
+  const caption = (extra: Html[]) =>
+    joinHtml([
+      html`<b>Plan v${input.version}</b> · week of ${dateWords(monday, today)}${week ? html` — ${week.focus}` : ''}`,
+      ...lines,
+      html`Planned ${duration(planned.minutes * 60)}, TSS ${whole(planned.tss)}; ridden TSS ${whole(doneTss)}.`,
+      ...extra,
+      ...(input.goalLine ? [input.goalLine] : []),
+    ]).value;
+  const next = week?.workouts.find((w) => w.date >= today);
+  const withSteps = next && caption([html`<b>Next, ${dateWords(next.date, today)}:</b> ${next.steps.map((x) => stepWords(x, input.ftpW)).join(' → ')}`]);
+  return withSteps && visibleLength(withSteps) <= CAPTION_LIMIT ? withSteps : caption([]);
 }
 
 /** The week shown first: this week, or the plan's first/last week when today is outside it. */

@@ -19,11 +19,6 @@ export class Proposals {
     return row!;
   }
 
-  async get(id: number): Promise<ProposalRow | undefined> {
-    const [row] = await this.db.select().from(proposals).where(eq(proposals.id, id));
-    return row;
-  }
-
   async setMessage(id: number, telegramMessageId: number): Promise<void> {
     await this.db.update(proposals).set({ telegramMessageId }).where(eq(proposals.id, id));
   }

@@ -14,6 +14,7 @@ import type { RouteLibrary } from '../../services/routes.ts';
 import type { BotContext } from '../context.ts';
 import { formatDateTime } from '../format.ts';
 import { html, joinHtml, type Html } from '../html.ts';
+import { pairedButtons } from '../keyboards.ts';
 import { proposalMessage, violationLines, weekCaption, weekDays, weekToShow } from '../plan-view.ts';
 import { GOAL_DIALOG } from './goal.ts';
 
@@ -77,12 +78,13 @@ export function plansFeature(deps: PlansDeps): Composer<BotContext> {
   });
 
   feature.callbackQuery(/^pl:a:(\d+)$/, async (ctx) => {
-    const outcome = await plans.approve(Number(ctx.match[1]), await today());
+    const day = await today();
+    const outcome = await plans.approve(Number(ctx.match[1]), day);
     switch (outcome.kind) {
       case 'saved':
         await ctx.answerCallbackQuery({ text: `Plan v${outcome.version} saved` });
         await closeProposal(ctx, html`✅ <b>Approved — plan v${outcome.version}.</b>`);
-        await showWeek(ctx, deps, { version: outcome.version, plan: outcome.plan }, weekToShow(outcome.plan, await today()), await today(), 'new');
+        await showWeek(ctx, deps, { version: outcome.version, plan: outcome.plan }, weekToShow(outcome.plan, day), day, 'new');
         return;
       case 'decided':
         await ctx.answerCallbackQuery({ text: outcome.proposal.status === 'approved' ? `Already approved: plan v${outcome.version}` : 'Already rejected' });
@@ -124,11 +126,7 @@ export function plansFeature(deps: PlansDeps): Composer<BotContext> {
   feature.command('plan_history', async (ctx) => {
     const [rows, tz] = await Promise.all([plans.history(HISTORY_ROWS), profiles.timeZone()]);
     if (rows.length === 0) return void (await ctx.reply('There is no plan yet. /plan_new builds one.'));
-    const keyboard = new InlineKeyboard();
-    rows.slice(1, 1 + RESTORE_BUTTONS).forEach((r, i) => {
-      keyboard.text(`↩ Back to v${r.version}`, planCb.restore(r.version));
-      if (i % 2 === 1) keyboard.row();
-    });
+    const keyboard = pairedButtons(rows.slice(1, 1 + RESTORE_BUTTONS).map((r) => ({ label: `↩ Back to v${r.version}`, data: planCb.restore(r.version) })));
     await ctx.reply(
       joinHtml([
         html`<b>Plan versions</b>, newest first:`,
@@ -228,7 +226,8 @@ async function showWeek(ctx: BotContext, deps: PlansDeps, current: { version: nu
     title: `Week of ${dateWords(monday, today)}: planned and ridden`,
     days: days.map((d) => ({ label: dateWords(d.date, today).slice(0, 6).trim(), plannedTss: d.plannedTss, completedTss: d.completedTss, today: d.date === today })),
   });
-  const caption = weekCaption({ version: current.version, plan, monday, today, completed, goalLine: await goalLine(deps, plan) });
+  const ftpW = (await deps.goals.get())?.ftpW ?? (await deps.profiles.resolved()).profile.ftpW;
+  const caption = weekCaption({ version: current.version, plan, monday, today, completed, ftpW, goalLine: await goalLine(deps, plan) });
   const keyboard = new InlineKeyboard();
   const first = plan.weeks[0]!.weekStart;
   const last = plan.weeks[plan.weeks.length - 1]!.weekStart;
