@@ -121,7 +121,7 @@ export class Planner {
           aiViolations = admitted.violations;
           notice = 'The AI’s plan broke your rules in ways I cannot repair, so I did not keep it; here is mine.';
         } else {
-          notice = `The AI’s plan was not usable (${read.problems[0]}); here is mine.`;
+          notice = `The AI’s plan did not hold together (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}, e.g. ${read.problems[0]}), so I did not keep it; here is mine.`;
         }
       } else {
         notice = run.notice;

@@ -188,6 +188,15 @@ describe('plans under the rider’s rules, with the built-in coach (no AI key)',
     expect(rows[2]!.parentRuleId).toBe(rows[1]!.id);
   });
 
+  it('/rules clear asks before removing every rule; Cancel keeps them', async () => {
+    const before = await activeRules(h);
+    const [asked] = await h.answerTo(h.owner.send('/rules clear'));
+    expect(asked!.text).toContain('Remove every rule?');
+    expect(asked!.text).toContain('Your rules if saved:\n• none');
+    expect(textOf(await h.answerTo(h.owner.press(asked!, button(asked!, 'rl:c:'))))).toBe('Cancelled: your rules are unchanged.');
+    expect(await activeRules(h)).toEqual(before);
+  });
+
   it('words it cannot read, contradictions and bad /plan_diff arguments get one clear sentence and change nothing', async () => {
     const before = await h.app.database.db.select({ n: count() }).from(proposals);
     expect(textOf(await h.answerTo(h.owner.send('/rules Sunday is my rest day and my long ride is on Sunday')))).toContain('cannot all hold');
@@ -376,6 +385,17 @@ describe('plans from the AI', () => {
     expect(threshold.plannedIf).toBeCloseTo(ifExpected, 3);
     expect(threshold.plannedTss).toBeCloseTo((4200 / 3600) * Math.round(ifExpected * 1000) ** 2 / 10_000, 1);
     await expectNoViolations(h);
+  });
+
+  it('a model plan that does not hold together (a week starting on a Tuesday) is replaced by ours, with the reason', async () => {
+    const broken = modelPlan({ hardDays: ['thursday'] });
+    broken.weeks[1]!.week_start = addDays(broken.weeks[1]!.week_start, 1);
+    ai.enqueue({ kind: 'json', value: broken });
+    const offer = withButton(await h.answerTo(h.owner.send('/plan_new')), 'pl:a:');
+    expect(offer.text).toContain('The AI’s plan did not hold together');
+    expect(offer.text).toContain('weeks start on a Monday');
+    expect(offer.text).toContain('by the built-in coach');
+    await h.answerTo(h.owner.press(offer, button(offer, 'pl:x:')));
   });
 
   it('rules the AI cannot read come back from the phrase parser, with one sentence why', async () => {
