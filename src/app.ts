@@ -7,6 +7,7 @@ import { GrammyError, webhookCallback, type Bot } from 'grammy';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApiMonitor, type TelegramReachability } from './bot/api-monitor.ts';
 import type { BotContext } from './bot/context.ts';
+import { analysisSender } from './bot/features/analyses.ts';
 import { createBot, registerCommands } from './bot/index.ts';
 import { secretsOf, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
@@ -14,6 +15,9 @@ import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { AiClient } from './integrations/ai/client.ts';
 import { AiService } from './services/ai.ts';
+import { Analyses } from './services/analyses.ts';
+import { AnalysisWorker } from './services/analysis-worker.ts';
+import { Analyst } from './services/analyst.ts';
 import { CoachChat } from './services/chat.ts';
 import { CoachService } from './services/coach.ts';
 import { DialogStore } from './services/dialogs.ts';
@@ -57,7 +61,13 @@ function installedVersion(pkg: string): string {
 }
 
 /** Composition root: config -> logger -> database -> services -> bot -> http. */
-export async function startApp(config: Config, options: { logDestination?: NodeJS.WritableStream } = {}): Promise<App> {
+export interface StartOptions {
+  logDestination?: NodeJS.WritableStream;
+  /** false: rides are queued but not analysed (tests of other features, where an analysis message would only get in the way). */
+  analysisWorker?: boolean;
+}
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const startedAt = new Date();
   const logger = createLogger({
     level: config.log.level,
@@ -100,10 +110,15 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
   const plans = new PlanBook({ db: database.db, rules, goals, proposals });
   const planner = new Planner({ ai, coach, plans, rules, routes });
   const chat = new CoachChat({ db: database.db, ai, coach, plans, rules });
+  const analyses = new Analyses({ db: database.db, plans });
+  const analyst = new Analyst({ ai, coach, rides, plans, goals, planner, routes, analyses });
+  // the worker sends through the bot, which wakes the worker: bound once both exist
+  let worker: AnalysisWorker | undefined;
   const status = new StatusService({ config, database, ai, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
   const health = new HealthService({ config, database, telegram: monitor.state });
   const bot = createBot({
-    config, logger, updates, status, profiles, questions, routes, rides, prompts, chat, goals, rules, plans, planner,
+    config, logger, updates, status, profiles, questions, routes, rides, prompts, chat, goals, rules, plans, planner, analyses,
+    wakeAnalyses: () => worker?.wake(),
     dialogs: new DialogStore(database.db),
     transformers: [monitor.transformer],
   });
@@ -134,6 +149,11 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
     throw error;
   }
 
+  if (config.telegram.chatId !== undefined && options.analysisWorker !== false) {
+    worker = new AnalysisWorker({ analyses, analyst, deliver: analysisSender(bot.api, config.telegram.chatId, { rides, profiles }), logger });
+    worker.start();
+  }
+
   let polling: Promise<void> | undefined;
   if (config.webhook && webhook) {
     await bot.api.setWebhook(config.webhook.url, { secret_token: webhook.secret });
@@ -150,6 +170,7 @@ export async function startApp(config: Config, options: { logDestination?: NodeJ
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down');
+      await worker?.stop();
       if (polling) {
         await bot.stop().catch((error: unknown) => logger.warn({ err: error }, 'could not confirm the last update'));
         // running handlers finish before the database closes

@@ -10,6 +10,7 @@ export const COMMANDS = [
   { command: 'rides', description: 'Your rides (send a .fit, .gpx or .tcx file to add one)' },
   { command: 'fitness', description: 'Fitness, fatigue and form (CTL/ATL/TSB), last 90 days' },
   { command: 'curve', description: 'Power curve: last 42 days against your season best' },
+  { command: 'analyse', description: "A ride analysed again against today's plan: /analyse 12 (no number: the last ride)" },
   { command: 'goal', description: 'Your event, the hours and days you have, the FTP to plan with' },
   { command: 'rules', description: 'Your training rules in plain words; every plan keeps them' },
   { command: 'rules_history', description: 'Earlier versions of your rules, with rollback' },

@@ -10,6 +10,7 @@ import type { CoachChat } from '../services/chat.ts';
 import type { DialogStore } from '../services/dialogs.ts';
 import type { GoalService } from '../services/goal.ts';
 import type { Planner } from '../services/planner.ts';
+import type { Analyses } from '../services/analyses.ts';
 import type { PlanBook } from '../services/plans.ts';
 import type { RuleBook } from '../services/rules.ts';
 import type { PromptLibrary } from '../services/prompts.ts';
@@ -30,11 +31,13 @@ import { helpFeature } from './features/help.ts';
 import { pairingFeature } from './features/pairing.ts';
 import { profileFeature } from './features/profile.ts';
 import { promptsFeature } from './features/prompts.ts';
+import { analysesFeature } from './features/analyses.ts';
 import { ridesFeature } from './features/rides.ts';
 import { routesFeature } from './features/routes.ts';
 import { startFeature } from './features/start.ts';
 import { statusFeature } from './features/status.ts';
 import { unhandledFeature } from './features/unhandled.ts';
+import { tolerateExpiredQueries } from './expired-queries.ts';
 import { oncePerUpdate } from './middlewares/once-per-update.ts';
 import { ownerGuard } from './middlewares/owner-guard.ts';
 
@@ -53,6 +56,9 @@ export interface BotDeps {
   rules: RuleBook;
   plans: PlanBook;
   planner: Planner;
+  analyses: Analyses;
+  /** Wakes the analysis worker: a ride was queued. */
+  wakeAnalyses: () => void;
   dialogs: DialogStore<VersionedState<ConversationData>>;
   /** Extra API transformers (e.g. the reachability monitor for /health). */
   transformers?: Transformer[];
@@ -84,6 +90,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   // 429 and 5xx are retried; network errors are not (auto-retry would retry them
   // forever and block the sequential update loop): the error boundary reports them
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  bot.api.config.use(tolerateExpiredQueries);
 
   const ownerChatId = config.telegram.chatId;
   if (ownerChatId === undefined) {
@@ -93,6 +100,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     bot.use(ownerGuard(ownerChatId, logger));
     bot.use(attachLogger(logger));
     const features = new Composer<BotContext>();
+    const plansDeps = { plans: deps.plans, planner: deps.planner, goals: deps.goals, rides: deps.rides, routes: deps.routes, profiles: deps.profiles };
     features.errorBoundary(
       answerError,
       // one chat, one dialog state; its key is fixed so a restart finds it
@@ -106,11 +114,12 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       startFeature(config),
       helpFeature(),
       routesFeature(deps.routes, config),
-      ridesFeature(deps.rides, deps.profiles, config),
+      ridesFeature(deps.rides, deps.profiles, config, deps.wakeAnalyses),
       profileFeature(deps.profiles, deps.questions),
       promptsFeature(deps.prompts, deps.questions, deps.profiles, config),
       rulesFeature({ rules: deps.rules, plans: deps.plans, profiles: deps.profiles, questions: deps.questions }),
-      plansFeature({ plans: deps.plans, planner: deps.planner, goals: deps.goals, rides: deps.rides, routes: deps.routes, profiles: deps.profiles }),
+      plansFeature(plansDeps),
+      analysesFeature({ ...plansDeps, analyses: deps.analyses, questions: deps.questions, wake: deps.wakeAnalyses }),
       cancelFeature(deps.questions),
       statusFeature(deps.status, deps.profiles),
       // after every feature that waits for an answer: what is left of plain text goes to the coach

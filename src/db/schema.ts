@@ -218,35 +218,63 @@ export const workouts = pgTable(
     /** 1 Hz streams, compactly encoded, so charts and re-analysis never need the file again. */
     streams: bytea('streams'),
     filePath: text('file_path'),
-    /** 'pending' | 'analysing' | 'done' | 'failed' | 'skipped' */
-    analysisStatus: text('analysis_status').notNull().default('pending'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('workouts_source_activity').on(t.source, t.sourceActivityId),
     index('workouts_start_time').on(t.startTime),
-    index('workouts_analysis_status').on(t.analysisStatus),
   ],
 );
 
-export const analyses = pgTable('analyses', {
-  id: serial('id').primaryKey(),
-  workoutId: integer('workout_id')
-    .notNull()
-    .unique()
-    .references(() => workouts.id, { onDelete: 'cascade' }),
-  feedback: jsonb('feedback').$type<Record<string, unknown>>().notNull(),
-  suggestions: jsonb('suggestions').$type<Record<string, unknown>>(),
-  /** null while waiting for the rider's tap */
-  approved: boolean('approved'),
-  decisionTime: timestamp('decision_time', { withTimezone: true }),
-  rejectReason: text('reject_reason'),
-  resultingPlanId: integer('resulting_plan_id').references(() => plans.id),
-  model: text('model'),
-  promptId: integer('prompt_id').references(() => prompts.id),
-  telegramMessageId: integer('telegram_message_id'),
-  createdAt: createdAt(),
-});
+/**
+ * Ride analyses, and the queue that makes them: a row is queued with its ride
+ * (in the same transaction), a worker fills it (`ready`), and it is `sent` once
+ * its message is in the chat. A proposed change is the operations and the draft
+ * they made from the plan then current; Approve saves the draft (or re-applies
+ * the operations to a plan that moved on) as a new version, once.
+ */
+export const analyses = pgTable(
+  'analyses',
+  {
+    id: serial('id').primaryKey(),
+    workoutId: integer('workout_id')
+      .notNull()
+      .references(() => workouts.id, { onDelete: 'cascade' }),
+    /** 'queued' | 'ready' (made, or given up: no feedback) | 'sent' */
+    status: text('status').notNull().default('queued'),
+    /** Times a worker took it up; a crash mid-analysis leaves it queued with one more. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** The seed's fields (RideFeedback). */
+    feedback: jsonb('feedback').$type<Record<string, unknown>>(),
+    /** 'ai' | 'built-in' */
+    author: text('author'),
+    /** What the rider should know about how it was made: why the built-in coach wrote it, what was dropped or repaired. */
+    notes: jsonb('notes').$type<string[]>().notNull().default([]),
+    /** Our numbers it was made with (AnalysisFacts): the ride against its planned workout, form before and after. */
+    facts: jsonb('facts').$type<Record<string, unknown>>(),
+    /** The change proposed, as PlanOperation[] (kept after the rules check); null: none, or a first plan. */
+    operations: jsonb('operations').$type<unknown[]>(),
+    /** The plan the change makes; null when no change is proposed. */
+    draft: jsonb('draft').$type<Plan>(),
+    /** The plan version the draft was made from; null when there was no plan (the draft is a first plan). */
+    basePlanId: integer('base_plan_id').references(() => plans.id),
+    /** Why the change, in one sentence (the coach's words); it names the plan version it makes. */
+    changeReason: text('change_reason'),
+    /** The change in a rider's lines (diff against the base). */
+    changes: jsonb('changes').$type<string[]>().notNull().default([]),
+    /** null while waiting for the rider's tap */
+    approved: boolean('approved'),
+    decisionTime: timestamp('decision_time', { withTimezone: true }),
+    rejectReason: text('reject_reason'),
+    resultingPlanId: integer('resulting_plan_id').references(() => plans.id),
+    model: text('model'),
+    promptId: integer('prompt_id').references(() => prompts.id),
+    telegramMessageId: integer('telegram_message_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('analyses_workout').on(t.workoutId), index('analyses_status').on(t.status)],
+);
 
 export const prompts = pgTable(
   'prompts',

@@ -12,7 +12,7 @@ export const PROMPT_ACTIONS = {
   },
   workout_analysis: {
     description: 'analyses each ride',
-    placeholders: ['today', 'athlete', 'fitness', 'ride', 'planned_workout', 'recent_rides', 'goal', 'rules', 'reject_reasons'],
+    placeholders: ['today', 'athlete', 'fitness', 'ride', 'planned_workout', 'recent_rides', 'current_plan', 'goal', 'rules', 'reject_reasons'],
   },
   plan_generation: {
     description: 'builds a new training plan',
@@ -58,7 +58,16 @@ export function checkTemplate(action: PromptAction, template: string): TemplateP
   return unknown.length || missing.length ? { unknown, missing } : null;
 }
 
-/** Fills every placeholder; values are inserted as they are (they are ours, never the model's). */
+/**
+ * Fills every placeholder; values are inserted as they are (they are ours, never
+ * the model's). A value the template has no place for (a rider's template
+ * written before its action gained a placeholder) is appended under its name,
+ * so the model always gets every number we meant to send.
+ */
 export function renderTemplate<A extends PromptAction>(template: string, values: PromptValues<A>): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (values as Record<string, string>)[name] ?? whole);
+  const given = values as Record<string, string>;
+  const filled = template.replace(PLACEHOLDER, (whole, name: string) => given[name] ?? whole);
+  const used = new Set(placeholdersIn(template));
+  const missing = Object.keys(given).filter((name) => !used.has(name));
+  return [filled, ...missing.map((name) => `${name.replaceAll('_', ' ')}:\n${given[name]}`)].join('\n\n');
 }

@@ -54,6 +54,13 @@ export class CoachService {
     };
   }
 
+  /** One ride as the coach reviews it: its digest and everything the review reads (form around it, load, earlier bests). */
+  async rideContext(workout: WorkoutSummaryRow): Promise<{ digest: RideDigest; review: RideReviewInput }> {
+    const { profile } = await this.deps.profiles.resolved();
+    const { series } = await this.deps.rides.fitnessHistory(profile.timeZone, RECENT_DAYS);
+    return { digest: toDigest(workout, profile.timeZone), review: await this.reviewInput(workout, series, profile) };
+  }
+
   private async recentWorkouts(since: Date): Promise<WorkoutSummaryRow[]> {
     const { streams: _streams, ...columns } = getTableColumns(workouts);
     return this.deps.db.select(columns).from(workouts).where(gte(workouts.startTime, since)).orderBy(desc(workouts.startTime), desc(workouts.id));

@@ -46,9 +46,11 @@ const aiPlanSchema = z
   .strict();
 type AiPlan = z.infer<typeof aiPlanSchema>;
 
-export type BuildOutcome = {
-  proposal: ProposalRow;
+/** A plan made for the rider, not yet shown: it keeps their rules (repaired where needed). */
+export type PlanDraft = {
   plan: Plan;
+  /** Why this plan, for the version history. */
+  reason: string;
   /** What code repaired before showing it. */
   repairs: string[];
   author: 'ai' | 'built-in';
@@ -56,6 +58,8 @@ export type BuildOutcome = {
   notice?: string;
   aiViolations?: Violation[];
 };
+
+export type BuildOutcome = PlanDraft & { proposal: ProposalRow };
 
 /**
  * /plan_new: a plan from the AI (plan_generation) or our periodised generator,
@@ -75,7 +79,15 @@ export class Planner {
     return { event: null, hoursPerWeek: hours > 0 ? Math.max(3, Math.round(hours * 2) / 2) : DEFAULT_HOURS, days: [...WEEKDAYS], ftpW: null };
   }
 
+  /** A plan kept as a proposal for Approve / Reject (/plan_new). */
   async build(goal: Goal): Promise<BuildOutcome> {
+    const draft = await this.draft(goal);
+    const proposal = await this.deps.plans.propose(draft.plan, draft.reason, draft.repairs);
+    return { ...draft, proposal };
+  }
+
+  /** A plan for `goal` that keeps the rules: the AI's when it holds together, else ours. */
+  async draft(goal: Goal): Promise<PlanDraft> {
     const { ai, coach, plans, rules: ruleBook, routes } = this.deps;
     const snapshot = await coach.snapshot();
     const rules = await ruleBook.activeSet();
@@ -115,8 +127,7 @@ export class Planner {
           const admitted = await plans.admit(read.plan, snapshot.today, rules);
           if (admitted.violations.length === 0) {
             const plan = { ...admitted.plan, basis };
-            const proposal = await plans.propose(plan, `New plan by the AI: ${firstSentence(plan.overview)}`, admitted.repairs);
-            return { proposal, plan, repairs: admitted.repairs, author: 'ai' };
+            return { plan, reason: `New plan by the AI: ${firstSentence(plan.overview)}`, repairs: admitted.repairs, author: 'ai' };
           }
           aiViolations = admitted.violations;
           notice = 'The AI’s plan broke your rules in ways I cannot repair, so I did not keep it; here is mine.';
@@ -144,8 +155,14 @@ export class Planner {
       throw new Error(`the built-in plan breaks a rule: ${admitted.violations.map((v) => v.message).join(' ')}`);
     }
     const plan = { ...admitted.plan, basis };
-    const proposal = await plans.propose(plan, `New plan: ${firstSentence(plan.overview)}`, admitted.repairs);
-    return { proposal, plan, repairs: admitted.repairs, author: 'built-in', ...(notice ? { notice } : {}), ...(aiViolations ? { aiViolations } : {}) };
+    return {
+      plan,
+      reason: `New plan: ${firstSentence(plan.overview)}`,
+      repairs: admitted.repairs,
+      author: 'built-in',
+      ...(notice ? { notice } : {}),
+      ...(aiViolations ? { aiViolations } : {}),
+    };
   }
 }
 
@@ -172,7 +189,8 @@ function contractInput(answer: AiPlan, goal: Goal, window: { startDate: string; 
   };
 }
 
-function goalText(goal: Goal, today: string, route: { name: string; estTimeS: number; longestClimbS: number | null } | undefined): string {
+/** The goal as the AI reads it: the event, how far off, and its route at today's FTP. */
+export function goalText(goal: Goal, today: string, route: { name: string; estTimeS: number; longestClimbS: number | null } | undefined): string {
   if (!goal.event) return 'No event: a general fitness plan.';
   const weeks = Math.ceil(daysBetween(today, goal.event.date) / 7);
   const lines = [`${goal.event.name} on ${dateWords(goal.event.date, today)} (${goal.event.date}), about ${weeks} weeks away.`];

@@ -82,22 +82,42 @@ export class PlanBook {
     await this.deps.proposals.setMessage(proposalId, telegramMessageId);
   }
 
-  /** Approve: version N+1 once, however often and however late it is tapped. */
-  async approve(proposalId: number, today: string): Promise<ApproveOutcome> {
+  /**
+   * Runs `decide` in a transaction holding the plan history lock, with the
+   * current version and a `save` that writes version N+1 on it: every writer of
+   * plan versions goes through here, so two at once cannot both take N+1.
+   */
+  async withHistory<T>(decide: (tx: Tx, current: PlanRow | undefined, save: (plan: Plan, reason: string) => Promise<PlanRow>) => Promise<T>): Promise<T> {
     return this.deps.db.transaction(async (tx) => {
       await lockHistory(tx, 'plans');
+      const [current] = await tx.select().from(plans).orderBy(desc(plans.version)).limit(1);
+      return decide(tx, current, (plan, reason) => insertVersion(tx, current, plan, reason));
+    });
+  }
+
+  /** The version number of a plan row, inside a transaction. */
+  async versionOf(tx: Tx, planId: number | null): Promise<number | null> {
+    if (planId === null) return null;
+    const [row] = await tx.select({ version: plans.version }).from(plans).where(eq(plans.id, planId));
+    return row?.version ?? null;
+  }
+
+  /** What `plan` breaks from `today` on, under the rules in force inside `tx`. */
+  async violations(tx: Tx, plan: Plan, today: string): Promise<Violation[]> {
+    return checkPlan(plan, await this.constraints(undefined, tx), { eventDate: plan.goal?.date ?? null, from: today });
+  }
+
+  /** Approve: version N+1 once, however often and however late it is tapped. */
+  async approve(proposalId: number, today: string): Promise<ApproveOutcome> {
+    return this.withHistory(async (tx, current, save) => {
       const proposal = await this.deps.proposals.lock(tx, proposalId, 'plan');
       if (!proposal) return { kind: 'unknown' };
-      if (proposal.status !== 'pending') {
-        const [made] = proposal.resultId ? await tx.select().from(plans).where(eq(plans.id, proposal.resultId)) : [];
-        return { kind: 'decided', proposal, version: made?.version ?? null };
-      }
-      const [current] = await tx.select().from(plans).orderBy(desc(plans.version)).limit(1);
+      if (proposal.status !== 'pending') return { kind: 'decided', proposal, version: await this.versionOf(tx, proposal.resultId) };
       if ((current?.id ?? null) !== proposal.baseId) return { kind: 'stale', currentVersion: current!.version };
       const plan = proposal.payload as Plan;
-      const violations = checkPlan(plan, await this.constraints(undefined, tx), { eventDate: plan.goal?.date ?? null, from: today });
+      const violations = await this.violations(tx, plan, today);
       if (violations.length > 0) return { kind: 'refused', violations };
-      const row = await insertVersion(tx, current, plan, proposal.reason);
+      const row = await save(plan, proposal.reason);
       await this.deps.proposals.decide(tx, proposal.id, { status: 'approved', resultId: row.id });
       return { kind: 'saved', version: row.version, plan };
     });
@@ -125,10 +145,8 @@ export class PlanBook {
     if (admitted.repairs.length > 0) {
       return { kind: 'proposed', proposal: await this.propose(admitted.plan, reason, admitted.repairs), repairs: admitted.repairs };
     }
-    return this.deps.db.transaction(async (tx) => {
-      await lockHistory(tx, 'plans');
-      const [current] = await tx.select().from(plans).orderBy(desc(plans.version)).limit(1);
-      const row = await insertVersion(tx, current, admitted.plan, reason);
+    return this.withHistory(async (_tx, _current, save) => {
+      const row = await save(admitted.plan, reason);
       return { kind: 'saved', version: row.version, plan: admitted.plan };
     });
   }

@@ -9,6 +9,7 @@ import type { RiderProfile } from '../domain/profile.ts';
 import { computeRideMetrics, decodeStreams, encodeStreams, rideStreams, type RideMetrics, type RideStreams } from '../domain/ride.ts';
 import { decodeRideFile, type RideFormat } from '../domain/ride-file.ts';
 import type { ProfileService } from './profile.ts';
+import { queueAnalysis } from './analyses.ts';
 import { nameFromFile } from './file-name.ts';
 
 export type WorkoutRow = typeof workouts.$inferSelect;
@@ -112,7 +113,9 @@ export class RideService {
     const int = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x));
     const num = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
-    const [inserted] = await this.deps.db
+    // the ride and its place in the analysis queue, together: a crash leaves both or neither
+    const inserted = await this.deps.db.transaction(async (tx) => {
+      const [row] = await tx
       .insert(workouts)
       .values({
         source,
@@ -133,11 +136,13 @@ export class RideService {
         tss: num(m.tss),
         metrics: metrics as unknown as Record<string, unknown>,
         streams: encodeStreams(streams),
-        // the AI analysis picks up cycling rides; other sports are stored for load only
-        analysisStatus: m.sport === 'cycling' ? 'pending' : 'skipped',
       })
       .onConflictDoNothing({ target: [workouts.source, workouts.sourceActivityId] })
       .returning({ id: workouts.id });
+      // cycling is analysed; other sports are stored for load only
+      if (row && m.sport === 'cycling') await queueAnalysis(tx, row.id);
+      return row;
+    });
     const stored = await this.findBySource(source, sourceActivityId);
     if (!stored) throw new Error(`workout ${source}/${sourceActivityId} vanished after insert`);
     // no row inserted: the same ride was saved a moment ago (a re-delivered update)

@@ -28,4 +28,10 @@ describe('prompt templates', () => {
     });
     expect(text).toBe('Today Wed 2 Dec. FTP 265 W {{not a placeholder}} CTL 50 - none none');
   });
+
+  it('appends, under its name, a value an older template has no place for', () => {
+    const old = 'Today {{today}}. {{athlete}} {{fitness}} {{recent_rides}} {{rules}}';
+    const text = renderTemplate<'coach_chat'>(old, { today: 'Wed 2 Dec', athlete: 'FTP 265 W', fitness: 'CTL 50', recent_rides: '-', plan: 'Plan v3: rest', rules: 'none' });
+    expect(text).toBe('Today Wed 2 Dec. FTP 265 W CTL 50 - none\n\nplan:\nPlan v3: rest');
+  });
 });

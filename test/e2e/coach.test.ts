@@ -25,7 +25,7 @@ describe('the coach with an AI key', () => {
 
   beforeAll(async () => {
     ai = await FakeAi.start();
-    h = await startHarness({ OPENROUTER_API_KEY: ai.apiKey, AI_BASE_URL: ai.baseUrl, AI_MODEL: 'test/coach-model', AI_TIMEOUT_S: '2' });
+    h = await startHarness({ OPENROUTER_API_KEY: ai.apiKey, AI_BASE_URL: ai.baseUrl, AI_MODEL: 'test/coach-model', AI_TIMEOUT_S: '2' }, undefined, { analysisWorker: false });
     await addRide(h);
   });
 
@@ -183,7 +183,7 @@ describe('the coach without an AI key', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({}, undefined, { analysisWorker: false });
   });
 
   afterAll(async () => h?.close());

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/bot-process.ts';
 import { createTestStorage, type TestStorage } from '../support/database.ts';
+import { syntheticRideFit } from '../support/fit-writer.ts';
 import { TelegramDouble } from '../support/telegram.ts';
 
 /**
@@ -149,6 +150,41 @@ describe('crash recovery (getUpdates is at-least-once)', () => {
     expect((await bot.exited).code).toBe(0);
     expect(bot.logs().map((e) => e.msg)).toContain('stopped');
     expect(tg.updates.pending).not.toContain(updateId);
+  });
+});
+
+describe('the analysis loop across a crash', () => {
+  it('SIGKILL between the Approve tap and the edit: after the restart, one plan version and a message that says so', async () => {
+    const first = await startPolling();
+    const owner = tg.user({ id: OWNER, firstName: 'Ana' });
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    owner.sendDocument({ fileName: 'ride.fit', bytes: syntheticRideFit({ start: new Date(`${yesterday}T08:00:00Z`), seconds: 3600, powerW: 150, hrBpm: 140 }) });
+    const analysis = await tg.waitFor(() => owner.messages().find((m) => m.text?.startsWith('🚴 Ride 1 ') && JSON.stringify(m.reply_markup).includes('an:a:1')), 60_000, () => 'no analysis with Approve');
+    expect(analysis.text).toContain('No plan yet — a first plan');
+
+    // the tap is decided and committed; the process dies as it edits the message
+    tg.intercept('editMessageText', () => {
+      first.kill('SIGKILL');
+      return 'drop';
+    });
+    const tap = owner.press(analysis, 'an:a:1');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(tg.updates.pending).toContain(tap);
+    expect(owner.messages().find((m) => m.message_id === analysis.message_id)!.text).not.toContain('Approved');
+
+    tg.intercept('editMessageText', () => undefined);
+    await startPolling();
+    await tg.waitForConfirmed(tap, 30_000);
+    const edited = owner.messages().find((m) => m.message_id === analysis.message_id)!;
+    expect(edited.text).toMatch(/^✅ Approved — plan v1\./);
+    expect(JSON.stringify(edited.reply_markup)).not.toContain('an:a:');
+    const answers = tg.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text);
+    expect(answers).toEqual(['Plan v1 saved', 'Already approved: plan v1']);
+    const history = owner.send('/plan_history');
+    await tg.waitForConfirmed(history, 10_000);
+    const list = owner.messages().at(-1)!.text!;
+    expect(list).toContain('Analysis 1 of ride 1');
+    expect(list.match(/\bv\d+ ·/g)).toEqual(['v1 ·']);
   });
 });
 

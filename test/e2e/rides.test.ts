@@ -15,7 +15,8 @@ const NO_RIDES = /^No rides yet — send a \.fit file/;
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // the analyses are their own suite (analyses.test.ts): here rides stay queued
+  h = await startHarness({}, undefined, { analysisWorker: false });
 });
 
 afterAll(async () => {
@@ -24,10 +25,11 @@ afterAll(async () => {
 
 const rideFit = (start: Date, seconds: number, powerW: number) => syntheticRideFit({ start, seconds, powerW, hrBpm: 140 });
 
-async function workoutRows(): Promise<{ id: number; type: string; has_streams: boolean; analysis_status: string }[]> {
+/** Each ride with the status of its analysis (null: not queued, as for a run). */
+async function workoutRows(): Promise<{ id: number; type: string; has_streams: boolean; analysis: string | null }[]> {
   const result = (await h.app.database.db.execute(
-    sql`select id, type, streams is not null as has_streams, analysis_status from workouts order by id`,
-  )) as unknown as { rows: { id: number; type: string; has_streams: boolean; analysis_status: string }[] };
+    sql`select w.id, w.type, w.streams is not null as has_streams, (select string_agg(a.status, ',') from analyses a where a.workout_id = w.id) as analysis from workouts w order by w.id`,
+  )) as unknown as { rows: { id: number; type: string; has_streams: boolean; analysis: string | null }[] };
   return result.rows;
 }
 
@@ -82,7 +84,7 @@ describe('a FIT ride dropped in the chat', () => {
     expect(button).toMatchObject({ text: expect.stringMatching(/^Update FTP to 29\d W$/), callback_data: 'rd:f:1' });
     const actions = h.tg.calls.slice(since).filter((c) => c.method === 'sendChatAction').map((c) => c.params.action);
     expect(actions).toEqual(['typing', 'upload_photo']);
-    expect(await workoutRows()).toEqual([{ id: 1, type: 'cycling', has_streams: true, analysis_status: 'pending' }]);
+    expect(await workoutRows()).toEqual([{ id: 1, type: 'cycling', has_streams: true, analysis: 'queued' }]);
   });
 
   it('the same file again answers "already have this ride" and stores nothing new', async () => {
@@ -164,7 +166,7 @@ describe('other ride files', () => {
     expect(summaryOf(answer)).toMatch(sentence);
     const after = await workoutRows();
     expect(after).toHaveLength(before.length + 1);
-    expect(after.at(-1)).toMatchObject({ type: sport, has_streams: true, analysis_status: sport === 'cycling' ? 'pending' : 'skipped' });
+    expect(after.at(-1)).toMatchObject({ type: sport, has_streams: true, analysis: sport === 'cycling' ? 'queued' : null });
   });
 
   it('a FIT file cut in half is stored with the part before the cut and says so', async () => {

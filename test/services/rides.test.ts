@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
-import { riderProfile, workouts } from '../../src/db/schema.ts';
+import { analyses, riderProfile, workouts } from '../../src/db/schema.ts';
 import { InvalidInput } from '../../src/domain/errors.ts';
 import { dailyLoads, fitnessSeries } from '../../src/domain/load.ts';
 import { ProfileService } from '../../src/services/profile.ts';
@@ -41,11 +41,12 @@ beforeEach(async () => {
 const rowCount = async () => (await database.db.select({ n: count() }).from(workouts))[0]!.n;
 
 describe('RideService.importFile', () => {
-  it('stores one row: summary columns, metrics jsonb, 1 Hz streams, pending analysis', async () => {
+  it('stores one row: summary columns, metrics jsonb, 1 Hz streams, and its analysis queued', async () => {
     const result = await rides.importFile(fit('sweatpy__4078723797.fit'), 'morning.fit');
     expect(result.kind).toBe('saved');
     const { workout, metrics, streams } = result.ride;
-    expect(workout).toMatchObject({ source: 'upload', type: 'cycling', name: 'morning', analysisStatus: 'pending', durationS: 8356 });
+    expect(workout).toMatchObject({ source: 'upload', type: 'cycling', name: 'morning', durationS: 8356 });
+    expect(await database.db.select({ workoutId: analyses.workoutId, status: analyses.status }).from(analyses)).toEqual([{ workoutId: workout.id, status: 'queued' }]);
     expect(workout.sourceActivityId).toMatch(/^[0-9a-f]{64}$/);
     expect(workout.npW).toBeCloseTo(metrics.normalizedPowerW!, 6);
     expect(workout.npW!).toBeGreaterThan(260);
@@ -68,6 +69,7 @@ describe('RideService.importFile', () => {
     expect(second.kind).toBe('duplicate');
     expect(second.ride.workout.id).toBe(first.ride.workout.id);
     expect(await rowCount()).toBe(1);
+    expect(await database.db.select().from(analyses)).toHaveLength(1);
   });
 
   it('the source and its id are parameters (the Garmin sync uses its own)', async () => {
@@ -80,9 +82,10 @@ describe('RideService.importFile', () => {
     expect(await rowCount()).toBe(2);
   });
 
-  it('a run is stored, skipped for analysis, and has no power metrics', async () => {
+  it('a run is stored, not queued for analysis, and has no power metrics', async () => {
     const { ride } = await rides.importFile(fit('fitparse__developer-types-sample.fit'), 'run.fit');
-    expect(ride.workout).toMatchObject({ type: 'running', analysisStatus: 'skipped', npW: null, tss: null, avgPowerW: null });
+    expect(ride.workout).toMatchObject({ type: 'running', npW: null, tss: null, avgPowerW: null });
+    expect(await database.db.select().from(analyses)).toEqual([]);
     expect(ride.metrics.unavailable.normalizedPowerW).toMatch(/running/);
     expect(ride.metrics.load).toBe(ride.metrics.hrss);
     expect(ride.metrics.hrss).toBeGreaterThan(0);

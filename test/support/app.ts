@@ -27,6 +27,7 @@ export interface Harness {
 export async function startHarness(
   env: Record<string, string> = {},
   beforeStart: (tg: TelegramDouble) => void = () => undefined,
+  options: { analysisWorker?: boolean } = {},
 ): Promise<Harness> {
   const tg = await TelegramDouble.start({ token: '987654:AAH-harness-secret-token' });
   beforeStart(tg);
@@ -44,7 +45,7 @@ export async function startHarness(
     TZ: 'Europe/Ljubljana',
     ...env,
   });
-  let app = await startApp(config, { logDestination: logs });
+  let app = await startApp(config, { logDestination: logs, ...options });
   if (!config.webhook) await tg.waitForPoll(() => true, 20_000);
   const owner = tg.user({ id: OWNER_ID, firstName: 'Ana' });
   return {
@@ -56,7 +57,7 @@ export async function startHarness(
     restart: async () => {
       await app.stop();
       const since = tg.mark();
-      app = await startApp(config, { logDestination: logs });
+      app = await startApp(config, { logDestination: logs, ...options });
       if (!config.webhook) await tg.waitForPoll((p) => p.callIndex >= since, 20_000);
     },
     logs,

@@ -217,7 +217,7 @@ async function closeProposal(ctx: BotContext, verdict: Html): Promise<void> {
 }
 
 /** The week of `monday`: chart of planned vs ridden load, the days in the caption, buttons to the weeks either side. */
-async function showWeek(ctx: BotContext, deps: PlansDeps, current: { version: number; plan: Plan }, monday: string, today: string, mode: 'new' | 'edit'): Promise<void> {
+export async function showWeek(ctx: BotContext, deps: PlansDeps, current: { version: number; plan: Plan }, monday: string, today: string, mode: 'new' | 'edit'): Promise<void> {
   const { plan } = current;
   const tz = await deps.profiles.timeZone();
   const completed = await deps.rides.loadsByDay(monday, addDays(monday, 6), tz);

@@ -26,7 +26,8 @@ const RIDE_NAME = /\.(fit|tcx|gpx)(\.gz)?$|\.zip$/i;
 /** Documents that are never rides: left to the catch-all without downloading. */
 const NOT_A_RIDE = /\.(pdf|jpe?g|png|gif|webp|heic|docx?|xlsx?|pptx?|txt|csv|json|mp4|mov)$/i;
 
-export function ridesFeature(rides: RideService, profiles: ProfileService, config: Config): Composer<BotContext> {
+/** `queued`: a new ride is in the analysis queue (the worker picks it up). */
+export function ridesFeature(rides: RideService, profiles: ProfileService, config: Config, queued: () => void): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   async function sendRide(ctx: BotContext, stored: StoredRide, note?: string): Promise<void> {
@@ -61,6 +62,8 @@ export function ridesFeature(rides: RideService, profiles: ProfileService, confi
     }
     ctx.logger.info({ workout_id: result.ride.workout.id, sport: result.ride.metrics.sport, tss: result.ride.metrics.tss }, 'ride saved');
     await sendRide(ctx, result.ride);
+    // the analysis follows as its own message
+    queued();
   });
 
   async function listPage(page: number): Promise<ListPage> {

@@ -34,6 +34,17 @@ export function diffPlans(before: Plan, after: Plan, today: string): string[] {
   return [...(dates ? [dates] : []), ...changes.map((c) => c.text)];
 }
 
+/** The days whose workout differs between two plans (added, removed or changed), in date order. */
+export function changedDays(before: Plan, after: Plan): string[] {
+  const was = new Map(allWorkouts(before).map((w) => [w.date, w]));
+  const now = new Map(allWorkouts(after).map((w) => [w.date, w]));
+  return [...new Set([...was.keys(), ...now.keys()])].sort().filter((d) => {
+    const a = was.get(d);
+    const b = now.get(d);
+    return !(a && b && sameWorkout(a, b)) && (a !== undefined || b !== undefined);
+  });
+}
+
 function sameWorkout(a: Workout, b: Workout): boolean {
   return a.type === b.type && a.description === b.description && sameSteps(a.steps, b.steps);
 }

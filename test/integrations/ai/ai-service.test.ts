@@ -28,6 +28,7 @@ const VALUES = {
   ride: 'NP 212 W, IF 0.80, TSS 133',
   planned_workout: 'none',
   recent_rides: '- none',
+  current_plan: 'No training plan yet.',
   goal: 'none',
   rules: 'none',
   reject_reasons: 'none',
