@@ -29,7 +29,7 @@ const FEEDBACK: RideFeedback = {
   next_workout_recommendations: [],
   performance_score: 6,
 };
-const EASY: PlanOperation = { op: 'replace', date: TODAY, workout: { type: 'endurance', description: 'easy', steps: [{ durationS: 3600, targetPctFtp: 62 }] }, reason: 'Absorb.' };
+const EASY = { op: 'replace', date: TODAY, workout: { type: 'endurance', description: 'easy', steps: [{ durationS: 3600, targetPctFtp: 62 }] }, reason: 'Absorb.' } satisfies PlanOperation;
 
 let database: Database;
 let close: () => Promise<void>;
@@ -48,7 +48,7 @@ async function saveVersion(p: Plan): Promise<number> {
 /** A ready analysis proposing EASY on the current plan, as the worker would store it. */
 async function proposed(): Promise<AnalysisRow> {
   const current = (await book.current())!;
-  const draft = plan([ride('2026-12-01', 60), { ...EASY.workout, date: TODAY } as never, ride('2026-12-04', 90)], '2026-11-30', '2026-12-13');
+  const draft = plan([ride('2026-12-01', 60), { ...EASY.workout, date: TODAY }, ride('2026-12-04', 90)], '2026-11-30', '2026-12-13');
   const row = await book2.queue(workoutId);
   const result: AnalysisResult = {
     feedback: FEEDBACK,

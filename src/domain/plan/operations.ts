@@ -12,6 +12,7 @@ import type { Violation } from './checker.ts';
 import { completePlan, planInput, planInputSchema, WORKOUT_TYPES, withNumbers, workoutOn, workoutSchema } from './plan.ts';
 import type { Plan, Step, WorkoutInput } from './plan.ts';
 import { repairPlan } from './repair.ts';
+import { friendlyMessage, issueText } from './schema-words.ts';
 import type { RuleSet } from './rules.ts';
 import { typeWords, workoutLine } from './workout-words.ts';
 
@@ -84,8 +85,8 @@ function applyOne(plan: Plan, op: PlanOperation, from: string): Outcome {
       const there = workoutOn(plan, op.date);
       if (op.op === 'replace' && !there) return { ok: false, why: `There is no workout on ${day(op.date)} to replace.` };
       if (op.op === 'insert' && there) return { ok: false, why: `${day(op.date)} already has a workout.` };
-      const parsed = workoutSchema.safeParse({ ...op.workout, date: op.date }, { error: plainMessage });
-      if (!parsed.success) return { ok: false, why: `The new workout for ${day(op.date)} is not valid (${issueWords(parsed.error)}).` };
+      const parsed = workoutSchema.safeParse({ ...op.workout, date: op.date }, { error: friendlyMessage });
+      if (!parsed.success) return { ok: false, why: `The new workout for ${day(op.date)} is not valid (${issueText(parsed.error.issues[0]!)}).` };
       return rebuilt(plan, new Map([[op.date, parsed.data]]));
     }
     case 'remove': {
@@ -159,8 +160,8 @@ function rebuilt(plan: Plan, changes: Changes): Outcome {
       ...[...changes.values()].filter((w): w is WorkoutInput => w !== null && mondayOf(w.date) === week.weekStart),
     ],
   }));
-  const parsed = planInputSchema.safeParse(input, { error: plainMessage });
-  if (!parsed.success) return { ok: false, why: `The plan would not hold together (${issueWords(parsed.error)}).` };
+  const parsed = planInputSchema.safeParse(input, { error: friendlyMessage });
+  if (!parsed.success) return { ok: false, why: `The plan would not hold together (${issueText(parsed.error.issues[0]!)}).` };
   const complete = completePlan(parsed.data);
   return { ok: true, plan: plan.basis ? { ...complete, basis: plan.basis } : complete };
 }
@@ -173,35 +174,6 @@ function shortDate(day: string, today: string): string {
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
-
-/** The first issue: "steps[0].durationS: at least 10". */
-function issueWords(error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  const path = issue.path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`)).join('');
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
-
-/** "at most 300" rather than "Too big: expected number to be <=300"; the schemas' own messages come first. */
-const plainMessage: z.core.$ZodErrorMap = (issue) => {
-  const count = (n: number | bigint, origin: string) => {
-    const unit = origin === 'array' ? 'item' : origin === 'string' ? 'character' : '';
-    return unit ? `${n} ${unit}${n === 1 ? '' : 's'}` : String(n);
-  };
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'missing' : `expected ${issue.expected}`;
-    case 'too_big':
-      return `${issue.inclusive === false ? 'below' : 'at most'} ${count(issue.maximum, issue.origin)}`;
-    case 'too_small':
-      return `${issue.inclusive === false ? 'above' : 'at least'} ${count(issue.minimum, issue.origin)}`;
-    case 'invalid_value':
-      return `one of ${issue.values.map(String).join(', ')}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}`;
-    default:
-      return undefined;
-  }
-};
 
 /**
  * The operations under the rider's rules: all applied, then the result

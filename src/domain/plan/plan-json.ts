@@ -15,6 +15,7 @@ import type { Weekday } from '../calendar.ts';
 import { completePlan, planInputSchema } from './plan.ts';
 import type { Plan, Target, WorkoutType } from './plan.ts';
 import { ruleSetSchema } from './rules.ts';
+import { friendlyMessage, issueText } from './schema-words.ts';
 import type { Rule, RuleSet } from './rules.ts';
 
 export interface StepJson {
@@ -215,37 +216,8 @@ function weekStartOf(week: unknown): string | undefined {
   return typeof start === 'string' && isDay(start) ? start : undefined;
 }
 
-/** "weeks[0].workouts[2].date: two workouts on 2024-11-14". */
+/** "weeks[0].workouts[2].date: two workouts on 2024-11-14", in the JSON contract's names. */
 function problemText(issue: { path: readonly PropertyKey[]; message: string }): string {
-  const path = issue.path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${JSON_NAMES.get(String(key)) ?? String(key)}`))
-    .join('');
-  return path ? `${path}: ${issue.message}` : issue.message;
+  return issueText(issue, (key) => JSON_NAMES.get(key) ?? key);
 }
 
-/**
- * Plain words for zod's generic issues ("at most 300" rather than "Too big:
- * expected number to be <=300"). The schemas' own messages, e.g. "weeks start
- * on a Monday", take precedence over these.
- */
-const friendlyMessage: z.core.$ZodErrorMap = (issue) => {
-  const count = (n: number | bigint, origin: string) => {
-    const unit = origin === 'array' ? 'item' : origin === 'string' ? 'character' : '';
-    return unit ? `${n} ${unit}${n === 1 ? '' : 's'}` : String(n);
-  };
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'missing' : `expected ${issue.expected === 'tuple' ? 'a [low, high] range' : issue.expected}`;
-    case 'too_big':
-      return `${issue.inclusive === false ? 'below' : 'at most'} ${count(issue.maximum, issue.origin)}`;
-    case 'too_small':
-      return `${issue.inclusive === false ? 'above' : 'at least'} ${count(issue.minimum, issue.origin)}`;
-    case 'invalid_value':
-      return `one of ${issue.values.map(String).join(', ')}`;
-    case 'invalid_union':
-      // The one union without a discriminator in these schemas is a step's target.
-      return issue.discriminator && Array.isArray(issue.options) ? `one of ${issue.options.map(String).join(', ')}` : 'a % of FTP or a [low, high] range';
-    default:
-      return undefined;
-  }
-};
