@@ -3,33 +3,22 @@ import type { Form } from '../../../src/domain/coach/context.ts';
 import { builtInChange } from '../../../src/domain/coach/plan-adaptation.ts';
 import type { AdaptationInput } from '../../../src/domain/coach/plan-adaptation.ts';
 import { compareRideToPlan } from '../../../src/domain/coach/ride-vs-plan.ts';
-import { COGGAN_ZONES } from '../../../src/domain/power.ts';
 import type { RideMetrics } from '../../../src/domain/ride.ts';
 import { workoutOn } from '../../../src/domain/plan/plan.ts';
 import type { Plan, WorkoutInput } from '../../../src/domain/plan/plan.ts';
+import { rideMetrics } from '../../support/metrics.ts';
 import { hard, plan, ride } from '../../support/plans.ts';
 
 const FTP = 250;
 
 /** A ride's metrics with only what the coach reads set; `zoneS` seconds per Coggan zone, null without power. */
 function metrics(load: number | null, opts: { loadSource?: 'tss' | 'hrss'; zoneS?: number[] | null } = {}): RideMetrics {
-  const zoneS = opts.zoneS === undefined ? [0, 3600, 0, 0, 0, 0, 0] : opts.zoneS;
-  return {
-    sport: 'cycling', indoor: false, startTimeMs: null, ftpW: FTP, sampling: 'records-1hz', recordCount: 0,
-    powerSampleCount: zoneS === null ? 0 : zoneS.reduce((a, b) => a + b, 0),
-    elapsedS: 3600, movingS: 3600,
-    distanceM: null, distanceSource: null, avgSpeedMps: null, ascentM: null, descentM: null,
-    avgPowerW: null, maxPowerW: null, normalizedPowerW: null, intensityFactor: null, tss: null, variabilityIndex: null,
-    efficiencyFactor: null, decouplingPct: null, workKj: null, eftpW: null, powerCurve: null,
-    powerZones: zoneS === null ? null : COGGAN_ZONES.map((z, i) => ({
-      zone: i + 1, name: z.name, minW: (FTP * z.lowerPct) / 100,
-      maxW: i + 1 < COGGAN_ZONES.length ? (FTP * COGGAN_ZONES[i + 1]!.lowerPct) / 100 : null, seconds: zoneS[i]!,
-    })),
-    avgHrBpm: null, maxHrBpm: null, hrZones: null, avgCadenceRpm: null, maxCadenceRpm: null, cadenceAverage: 'excludes-zeros',
-    trimp: null, hrss: null, lthrBpm: null, lthrEstimated: false,
-    load, loadSource: load === null ? null : (opts.loadSource ?? 'tss'),
-    unavailable: {}, notes: [],
-  };
+  return rideMetrics({
+    ftpW: FTP,
+    load,
+    loadSource: load === null ? null : (opts.loadSource ?? 'tss'),
+    zoneS: opts.zoneS === undefined ? [0, 3600, 0, 0, 0, 0, 0] : opts.zoneS,
+  });
 }
 
 const form = (tsb: number): Form => ({ ctl: 60, atl: 60 - tsb, tsb });

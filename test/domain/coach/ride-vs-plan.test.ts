@@ -1,32 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { compareRideToPlan, comparisonText, plannedSecondsIn, zoneLabel } from '../../../src/domain/coach/ride-vs-plan.ts';
-import { COGGAN_ZONES } from '../../../src/domain/power.ts';
 import type { RideMetrics } from '../../../src/domain/ride.ts';
 import { withNumbers } from '../../../src/domain/plan/plan.ts';
 import type { WorkoutInput } from '../../../src/domain/plan/plan.ts';
+import { rideMetrics } from '../../support/metrics.ts';
 
 const FTP = 250;
 
 /** A ride's metrics with only what the comparison reads set; `zoneS` seconds per Coggan zone, null without power. */
 function metrics(over: { movingS?: number | null; load?: number | null; loadSource?: 'tss' | 'hrss' | null; zoneS?: number[] | null }): RideMetrics {
-  const zoneS = over.zoneS === undefined ? [0, 0, 0, 0, 0, 0, 0] : over.zoneS;
   const load = over.load === undefined ? 100 : over.load;
-  return {
-    sport: 'cycling', indoor: false, startTimeMs: null, ftpW: FTP, sampling: 'records-1hz', recordCount: 0,
-    powerSampleCount: zoneS === null ? 0 : zoneS.reduce((a, b) => a + b, 0),
-    elapsedS: null, movingS: over.movingS === undefined ? 3600 : over.movingS,
-    distanceM: null, distanceSource: null, avgSpeedMps: null, ascentM: null, descentM: null,
-    avgPowerW: null, maxPowerW: null, normalizedPowerW: null, intensityFactor: null, tss: null, variabilityIndex: null,
-    efficiencyFactor: null, decouplingPct: null, workKj: null, eftpW: null, powerCurve: null,
-    powerZones: zoneS === null ? null : COGGAN_ZONES.map((z, i) => ({
-      zone: i + 1, name: z.name, minW: (FTP * z.lowerPct) / 100,
-      maxW: i + 1 < COGGAN_ZONES.length ? (FTP * COGGAN_ZONES[i + 1]!.lowerPct) / 100 : null, seconds: zoneS[i]!,
-    })),
-    avgHrBpm: null, maxHrBpm: null, hrZones: null, avgCadenceRpm: null, maxCadenceRpm: null, cadenceAverage: 'excludes-zeros',
-    trimp: null, hrss: null, lthrBpm: null, lthrEstimated: false,
-    load, loadSource: over.loadSource === undefined ? (load === null ? null : 'tss') : over.loadSource,
-    unavailable: {}, notes: [],
-  };
+  return rideMetrics({
+    ftpW: FTP,
+    movingS: over.movingS === undefined ? 3600 : over.movingS,
+    elapsedS: null,
+    load,
+    loadSource: over.loadSource === undefined ? (load === null ? null : 'tss') : over.loadSource,
+    zoneS: over.zoneS === undefined ? [0, 0, 0, 0, 0, 0, 0] : over.zoneS,
+  });
 }
 
 const min = (m: number) => m * 60;
