@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addDays, daysBetween } from '../domain/calendar.ts';
-import type { CoachSnapshot, Form } from '../domain/coach/context.ts';
+import type { CoachSnapshot, Form, RideDigest, RideReviewInput } from '../domain/coach/context.ts';
 import { rideFeedbackSchema, type RideFeedback } from '../domain/coach/feedback.ts';
 import { builtInChange } from '../domain/coach/plan-adaptation.ts';
 import { planText, rideLine, rulesText, snapshotValues } from '../domain/coach/prompt-context.ts';
@@ -42,6 +42,8 @@ type AiAnalysis = z.infer<typeof aiAnalysisSchema>;
 
 interface Context {
   ride: StoredRide;
+  digest: RideDigest;
+  review: RideReviewInput;
   snapshot: CoachSnapshot;
   today: string;
   rideDay: string | null;
@@ -77,7 +79,7 @@ export class Analyst {
     const context = await this.context(row.workoutId);
     const notes: string[] = options.note ? [options.note] : [];
     const words = options.builtInOnly || !this.deps.ai.configured ? undefined : await this.askAi(context, notes);
-    const feedback: RideFeedback = words?.feedback ?? withoutKind(reviewRide((await this.deps.coach.rideContext(context.ride.workout)).review));
+    const feedback: RideFeedback = words?.feedback ?? withoutKind(reviewRide(context.review));
     if (words) notes.push(...quotedNumberMismatches(narrative(words.feedback), context.ride.metrics, context.facts.comparison ? [context.facts.comparison.planned.tss] : []));
     const change = words ? words.change : this.builtInOperations(context);
     const proposal = await this.proposal(context, change, notes);
@@ -96,7 +98,7 @@ export class Analyst {
     const { rides, coach, plans } = this.deps;
     const ride = await rides.get(workoutId);
     if (!ride) throw new Error(`ride ${workoutId} is gone`);
-    const [snapshot, { review }, current, rules] = await Promise.all([coach.snapshot(), coach.rideContext(ride.workout), plans.current(), plans.constraints()]);
+    const [snapshot, { digest, review }, current, rules] = await Promise.all([coach.snapshot(), coach.rideContext(ride.workout), plans.current(), plans.constraints()]);
     const today = snapshot.today;
     const rideDay = ride.metrics.clockUnset ? null : localDay(ride.workout.startTime.getTime(), snapshot.timeZone);
     const recent = rideDay !== null && daysBetween(rideDay, today) <= CHANGE_WINDOW_DAYS;
@@ -109,7 +111,7 @@ export class Analyst {
       formAfter: review.formAfter,
       planVersion: current?.version ?? null,
     };
-    return { ride, snapshot, today, rideDay, from, current, rules, facts };
+    return { ride, digest, review, snapshot, today, rideDay, from, current, rules, facts };
   }
 
   /** The AI's words and change; undefined when it failed (the reason is added to `notes`). */
@@ -183,11 +185,10 @@ export class Analyst {
   }
 
   private async promptValues(context: Context) {
-    const { snapshot, ride, today, rideDay, from, current, rules, facts } = context;
+    const { snapshot, ride, digest, today, rideDay, from, current, rules, facts } = context;
     const { goals, routes, analyses } = this.deps;
     const goal = await goals.get();
     const route = goal?.event?.routeId ? await routes.predict(goal.event.routeId) : undefined;
-    const digest = (await this.deps.coach.rideContext(ride.workout)).digest;
     const base = snapshotValues(snapshot);
     return {
       ...base,
