@@ -1,0 +1,103 @@
+/**
+ * What the analysis loop costs us: applying a change (operations) to a 52-week
+ * plan under six rules (pure, in one process), then, through the Telegram
+ * double on embedded PGlite with the built-in coach, a 3-hour ride file in to
+ * its analysis message (the ride's own reply, the queue, the analysis, the
+ * draft and its diff), and Approve to the edited message and the week's chart.
+ */
+import { plans } from '../src/db/schema.ts';
+import { addDays, WEEKDAYS } from '../src/domain/calendar.ts';
+import { localDay } from '../src/domain/load.ts';
+import { generatePlan } from '../src/domain/plan/generator.ts';
+import { adaptPlan, applyOperations, type PlanOperation } from '../src/domain/plan/operations.ts';
+import { allWorkouts, workoutOn } from '../src/domain/plan/plan.ts';
+import type { RuleSet } from '../src/domain/plan/rules.ts';
+import { startHarness } from '../test/support/app.ts';
+import { syntheticRideFit } from '../test/support/fit-writer.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const worst = (xs: number[]) => Math.max(...xs);
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`;
+
+function timed(run: () => unknown): number[] {
+  run(); // warm-up
+  return Array.from({ length: RUNS }, () => {
+    const started = performance.now();
+    run();
+    return performance.now() - started;
+  });
+}
+
+const ruleSet: RuleSet = {
+  rules: [
+    { kind: 'rest_day', day: 'monday' },
+    { kind: 'max_hard_days_per_week', count: 2 },
+    { kind: 'no_back_to_back_hard_days' },
+    { kind: 'long_ride_day', day: 'sunday' },
+    { kind: 'max_minutes_on_day', day: 'wednesday', minutes: 60 },
+    { kind: 'taper_before_event', days: 10 },
+  ],
+  notes: [],
+};
+const TODAY = '2026-12-02';
+const year = generatePlan({ today: TODAY, event: { name: 'Year goal', date: addDays(TODAY, 360), routeId: null }, eventDurationMinutes: 300, ctl: 45, hoursPerWeek: 10, days: [...WEEKDAYS], rules: ruleSet, keyClimbMinutes: 30 });
+const [first, second] = allWorkouts(year).filter((w) => w.date > TODAY);
+const ops: PlanOperation[] = [
+  { op: 'replace', date: first!.date, workout: { type: 'recovery', description: 'easy', steps: [{ durationS: 2700, targetPctFtp: [50, 55] }] }, reason: 'absorb' },
+  { op: 'remove', date: second!.date, reason: 'rest' },
+  { op: 'scale_week', weekStart: year.weeks[2]!.weekStart, factor: 0.8, reason: 'lighter' },
+];
+const rows: [string, number[]][] = [
+  [`apply 3 operations to a ${year.weeks.length}-week plan under 6 rules (repair, check)`, timed(() => adaptPlan(year, ops, ruleSet, { from: TODAY, eventDate: year.goal?.date ?? null }))],
+];
+
+const h = await startHarness({ LOG_LEVEL: 'warn' });
+try {
+  const today = localDay(Date.now(), 'Europe/Ljubljana');
+  const yesterday = addDays(today, -1);
+  const textOf = (m: { text?: string; caption?: string }) => m.text ?? m.caption ?? '';
+  const analysis: number[] = [];
+  const approve: number[] = [];
+  for (let run = 0; run <= Math.min(RUNS, 10); run++) {
+    // each run: a new plan version with an hour at FTP today, and a 3-hour ride yesterday far over its planned hour
+    const [parent] = (await h.app.database.db.select().from(plans)).sort((a, b) => b.version - a.version);
+    const base = generatePlan({ today: yesterday, event: null, eventDurationMinutes: null, ctl: 30, hoursPerWeek: 8, days: [...WEEKDAYS], rules: { rules: [], notes: [] }, keyClimbMinutes: null });
+    const threshold = { type: 'threshold' as const, description: '60 min at FTP', steps: [{ durationS: 3600, targetPctFtp: 100 }] };
+    const { plan } = applyOperations(base, [{ op: workoutOn(base, today) ? 'replace' : 'insert', date: today, workout: threshold, reason: 'bench' }], { from: yesterday });
+    await h.app.database.db.insert(plans).values({ version: (parent?.version ?? 0) + 1, parentPlanId: parent?.id ?? null, plan, reason: 'bench' });
+    const bytes = syntheticRideFit({ start: new Date(`${yesterday}T06:${String(run).padStart(2, '0')}:00Z`), seconds: 3 * 3600, powerW: 200 + run, hrBpm: 140 });
+    const mark = h.owner.messages().at(-1)?.message_id ?? 0;
+    let started = performance.now();
+    h.owner.sendDocument({ fileName: `bench-${run}.fit`, bytes });
+    let message;
+    for (;;) {
+      message = h.owner.messages().find((m) => m.message_id > mark && textOf(m).startsWith('🚴 Ride '));
+      if (message) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const t1 = performance.now() - started;
+    const data = message.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : '')).find((d) => d.startsWith('an:a:'));
+    if (!data) throw new Error(`no change proposed:\n${textOf(message)}`);
+    const before = h.owner.messages().at(-1)!.message_id;
+    started = performance.now();
+    h.owner.press(message, data);
+    for (;;) {
+      if (h.owner.messages().some((m) => m.message_id > before && m.photo)) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const t2 = performance.now() - started;
+    if (run > 0) {
+      analysis.push(t1);
+      approve.push(t2);
+    }
+  }
+  rows.push(['3-hour ride file in -> its analysis message with the change (built-in coach)', analysis]);
+  rows.push(['Approve -> version saved, message edited, week chart received', approve]);
+} finally {
+  await h.close();
+}
+
+console.log('| step | median | worst |\n|---|---|---|');
+for (const [label, xs] of rows) console.log(`| ${label} | ${ms(median(xs))} | ${ms(worst(xs))} |`);
+console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
