@@ -14,20 +14,7 @@ import { allWorkouts, workoutOn } from '../src/domain/plan/plan.ts';
 import type { RuleSet } from '../src/domain/plan/rules.ts';
 import { startHarness } from '../test/support/app.ts';
 import { syntheticRideFit } from '../test/support/fit-writer.ts';
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const worst = (xs: number[]) => Math.max(...xs);
-const ms = (x: number) => `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`;
-
-function timed(run: () => unknown): number[] {
-  run(); // warm-up
-  return Array.from({ length: RUNS }, () => {
-    const started = performance.now();
-    run();
-    return performance.now() - started;
-  });
-}
+import { printSteps, RUNS, timed } from './measure.ts';
 
 const ruleSet: RuleSet = {
   rules: [
@@ -98,6 +85,4 @@ try {
   await h.close();
 }
 
-console.log('| step | median | worst |\n|---|---|---|');
-for (const [label, xs] of rows) console.log(`| ${label} | ${ms(median(xs))} | ${ms(worst(xs))} |`);
-console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+printSteps(rows);

@@ -11,20 +11,7 @@ import { generatePlan } from '../src/domain/plan/generator.ts';
 import { repairPlan } from '../src/domain/plan/repair.ts';
 import type { RuleSet } from '../src/domain/plan/rules.ts';
 import { startHarness } from '../test/support/app.ts';
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const worst = (xs: number[]) => Math.max(...xs);
-const ms = (x: number) => `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`;
-
-function timed(run: () => unknown): number[] {
-  run(); // warm-up
-  return Array.from({ length: RUNS }, () => {
-    const started = performance.now();
-    run();
-    return performance.now() - started;
-  });
-}
+import { printSteps, RUNS, timed } from './measure.ts';
 
 const TODAY = '2026-12-02';
 const ruleSet: RuleSet = {
@@ -88,6 +75,4 @@ try {
   await h.close();
 }
 
-console.log('| step | median | worst |\n|---|---|---|');
-for (const [label, xs] of rows) console.log(`| ${label} | ${ms(median(xs))} | ${ms(worst(xs))} |`);
-console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+printSteps(rows);
