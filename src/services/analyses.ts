@@ -199,7 +199,7 @@ export class Analyses {
 }
 
 /** Stored operations, read back through their schema (a row from an older release may hold none). */
-export function readOperations(value: unknown): PlanOperation[] | null {
+function readOperations(value: unknown): PlanOperation[] | null {
   if (!Array.isArray(value)) return null;
   const parsed = planOperationSchema.array().safeParse(value);
   return parsed.success ? parsed.data : null;

@@ -203,6 +203,39 @@ describe('the analysis loop with the built-in coach (no AI key)', () => {
     expect((await h.answerTo(h.owner.send('/analyse 999'))).map(textOf).join('\n')).toContain('There is no ride 999');
   });
 
+  it('a run is not analysed, and /analyse says why', async () => {
+    const bytes = syntheticRideFit({ start: new Date(`${yesterday()}T12:00:00Z`), seconds: 1800, hrBpm: 150, sport: 'running' });
+    const runId = await sendRide(h, bytes, 'run.fit');
+    expect(await h.app.database.db.select().from(analyses).where(eq(analyses.workoutId, runId))).toEqual([]);
+    const reply = await h.answerTo(h.owner.send(`/analyse ${runId}`));
+    expect(reply.map(textOf).join('\n')).toBe(`Activity ${runId} (running) is not a ride: it counts for your training load, but I only analyse rides.`);
+  });
+
+  it('an analysis Telegram refuses for good becomes one plain line with Re-analyse, and the queue goes on', async () => {
+    let refused = false;
+    const restore = h.tg.intercept('sendMessage', (call) => {
+      if (!refused && String(call.params.text).startsWith('🚴 <b>Ride ')) {
+        refused = true;
+        h.tg.fail('sendMessage', { status: 400, description: 'Bad Request: message is too long' });
+      }
+    });
+    const rideId = await sendRide(h, rideFile(64, 150, 12), 'refused.fit');
+    const deadline = Date.now() + 30_000;
+    let line: Message | undefined;
+    while (!line && Date.now() < deadline) {
+      line = h.owner.messages().find((m) => textOf(m).startsWith(`Ride ${rideId} is analysed, but Telegram refused`));
+      if (!line) await new Promise((r) => setTimeout(r, 100));
+    }
+    restore();
+    expect(textOf(line)).toBe(`Ride ${rideId} is analysed, but Telegram refused to show the analysis (Bad Request: message is too long). 🔄 Re-analyse makes a new one.`);
+    const [row] = await h.app.database.db.select().from(analyses).where(eq(analyses.workoutId, rideId));
+    expect(buttonsOf(line)).toEqual([`an:r:${row!.id}`]);
+    expect(row).toMatchObject({ status: 'sent', telegramMessageId: line!.message_id });
+    // the next ride's analysis still comes
+    const next = await sendRide(h, rideFile(65, 150, 13), 'after.fit');
+    await analysisOf(h, next);
+  });
+
   it('a restart loses no queued ride and sends what was made but not sent', async () => {
     await h.app.database.db.update(analyses).set({ status: 'ready' }).where(eq(analyses.id, 1));
     const mark = lastMessageId(h);

@@ -38,7 +38,7 @@ export interface ApiCall {
   response?: ApiResponse;
 }
 export interface Poll { offset: number; limit: number; timeout: number; at: number; callIndex: number }
-export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 };
+export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 } | { status: 400; description: string };
 export type InterceptHook = (call: ApiCall) => void | 'drop' | Promise<void | 'drop'>;
 export interface WaitOptions { timeoutMs?: number; since?: number }
 export interface StartOptions {
@@ -641,6 +641,7 @@ function errorBody(err: unknown): ApiResponse {
 
 function faultError(fault: Fault): TgError {
   if (fault.status === 429) return new TgError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
+  if (fault.status === 400) return new TgError(400, fault.description);
   return new TgError(fault.status, fault.status === 500 ? 'Internal Server Error' : 'Bad Gateway');
 }
 

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, type Api } from 'grammy';
+import { Composer, GrammyError, InlineKeyboard, type Api } from 'grammy';
+import { mondayOf } from '../../domain/calendar.ts';
 import { localDay } from '../../domain/load.ts';
 import { changedDays } from '../../domain/plan/diff.ts';
 import type { AnalysisDecision, AnalysisRow, Analyses } from '../../services/analyses.ts';
@@ -8,12 +9,11 @@ import { isCycling } from '../../services/rides.ts';
 import { analysisMessage } from '../analysis-view.ts';
 import type { BotContext } from '../context.ts';
 import { html, type Html } from '../html.ts';
-import { showWeek, type PlansDeps } from './plans.ts';
-import { mondayOf } from '../../domain/calendar.ts';
 import { weekToShow } from '../plan-view.ts';
+import { showWeek, type PlansDeps } from './plans.ts';
 
 /** Callback data: the analysis id only. */
-export const analysisCb = {
+const analysisCb = {
   approve: (id: number) => `an:a:${id}`,
   reject: (id: number) => `an:x:${id}`,
   again: (id: number) => `an:r:${id}`,
@@ -34,14 +34,25 @@ export function analysisKeyboard(row: AnalysisRow, open = row.draft !== null && 
   return keyboard.text('🔄 Re-analyse', analysisCb.again(row.id));
 }
 
-/** How the worker puts an analysis in the owner's chat. */
+/**
+ * How the worker puts an analysis in the owner's chat. A message Telegram
+ * refuses for good (400) would hold the queue forever if retried: the rider
+ * gets one plain line instead, with Re-analyse (never Approve for a change
+ * they could not read). 429, 5xx and network errors go back to the worker to retry.
+ */
 export function analysisSender(api: Api, chatId: number, deps: Pick<AnalysesDeps, 'rides' | 'profiles'>): DeliverAnalysis {
   return async (row) => {
     const ride = await deps.rides.get(row.workoutId);
     if (!ride) throw new Error(`ride ${row.workoutId} is gone`);
     const today = localDay(Date.now(), await deps.profiles.timeZone());
-    const message = await api.sendMessage(chatId, analysisMessage({ row, ride, today }), { parse_mode: 'HTML', reply_markup: analysisKeyboard(row) });
-    return message.message_id;
+    try {
+      const message = await api.sendMessage(chatId, analysisMessage({ row, ride, today }), { parse_mode: 'HTML', reply_markup: analysisKeyboard(row) });
+      return message.message_id;
+    } catch (error) {
+      if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+      const text = `Ride ${row.workoutId} is analysed, but Telegram refused to show the analysis (${error.description}). 🔄 Re-analyse makes a new one.`;
+      return (await api.sendMessage(chatId, text, { reply_markup: analysisKeyboard(row, false) })).message_id;
+    }
   };
 }
 
@@ -128,7 +139,7 @@ export function analysesFeature(deps: AnalysesDeps): Composer<BotContext> {
   async function queue(ctx: BotContext, rideId: number): Promise<void> {
     const ride = await rides.get(rideId);
     if (!ride) return void (await ctx.reply(`There is no ride ${rideId}. /rides lists yours.`));
-    if (!isCycling(ride)) return void (await ctx.reply(`Ride ${rideId} is not a ride (${ride.metrics.sport}): it counts for your load, but I only analyse cycling.`));
+    if (!isCycling(ride)) return void (await ctx.reply(`Activity ${rideId} (${ride.metrics.sport}) is not a ride: it counts for your training load, but I only analyse rides.`));
     await analyses.queue(rideId);
     deps.wake();
     await ctx.reply(`Analysing ride ${rideId} against today’s plan; it comes as its own message.`);
