@@ -11,24 +11,13 @@ import { localDay } from '../src/domain/load.ts';
 import { generatePlan } from '../src/domain/plan/generator.ts';
 import { adaptPlan, applyOperations, type PlanOperation } from '../src/domain/plan/operations.ts';
 import { allWorkouts, workoutOn } from '../src/domain/plan/plan.ts';
-import type { RuleSet } from '../src/domain/plan/rules.ts';
 import { startHarness } from '../test/support/app.ts';
 import { syntheticRideFit } from '../test/support/fit-writer.ts';
 import { printSteps, RUNS, timed } from './measure.ts';
+import { SIX_RULES, TODAY, YEAR_PLAN_INPUT } from './year-plan.ts';
 
-const ruleSet: RuleSet = {
-  rules: [
-    { kind: 'rest_day', day: 'monday' },
-    { kind: 'max_hard_days_per_week', count: 2 },
-    { kind: 'no_back_to_back_hard_days' },
-    { kind: 'long_ride_day', day: 'sunday' },
-    { kind: 'max_minutes_on_day', day: 'wednesday', minutes: 60 },
-    { kind: 'taper_before_event', days: 10 },
-  ],
-  notes: [],
-};
-const TODAY = '2026-12-02';
-const year = generatePlan({ today: TODAY, event: { name: 'Year goal', date: addDays(TODAY, 360), routeId: null }, eventDurationMinutes: 300, ctl: 45, hoursPerWeek: 10, days: [...WEEKDAYS], rules: ruleSet, keyClimbMinutes: 30 });
+const ruleSet = SIX_RULES;
+const year = generatePlan(YEAR_PLAN_INPUT);
 const [first, second] = allWorkouts(year).filter((w) => w.date > TODAY);
 const ops: PlanOperation[] = [
   { op: 'replace', date: first!.date, workout: { type: 'recovery', description: 'easy', steps: [{ durationS: 2700, targetPctFtp: [50, 55] }] }, reason: 'absorb' },

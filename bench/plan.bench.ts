@@ -9,24 +9,13 @@ import { addDays, WEEKDAYS } from '../src/domain/calendar.ts';
 import { checkPlan } from '../src/domain/plan/checker.ts';
 import { generatePlan } from '../src/domain/plan/generator.ts';
 import { repairPlan } from '../src/domain/plan/repair.ts';
-import type { RuleSet } from '../src/domain/plan/rules.ts';
 import { startHarness } from '../test/support/app.ts';
 import { printSteps, RUNS, timed } from './measure.ts';
+import { SIX_RULES, TODAY, YEAR_PLAN_INPUT } from './year-plan.ts';
 
-const TODAY = '2026-12-02';
-const ruleSet: RuleSet = {
-  rules: [
-    { kind: 'rest_day', day: 'monday' },
-    { kind: 'max_hard_days_per_week', count: 2 },
-    { kind: 'no_back_to_back_hard_days' },
-    { kind: 'long_ride_day', day: 'sunday' },
-    { kind: 'max_minutes_on_day', day: 'wednesday', minutes: 60 },
-    { kind: 'taper_before_event', days: 10 },
-  ],
-  notes: [],
-};
-const event = { name: 'Year goal', date: addDays(TODAY, 360), routeId: null };
-const input = { today: TODAY, event, eventDurationMinutes: 300, ctl: 45, hoursPerWeek: 10, days: [...WEEKDAYS], rules: ruleSet, keyClimbMinutes: 30 };
+const ruleSet = SIX_RULES;
+const input = YEAR_PLAN_INPUT;
+const event = input.event!;
 const plan = generatePlan(input);
 const workouts = plan.weeks.reduce((s, w) => s + w.workouts.length, 0);
 const options = { eventDate: event.date, from: TODAY };
