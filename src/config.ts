@@ -1,3 +1,4 @@
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { isTimeZone } from './domain/time-zone.ts';
 
@@ -14,6 +15,14 @@ const optionalText = z
 
 const hostTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
+
+/** An origin without a path (a proxy or a test double may stand in for the real service). */
+const origin = (fallback: string) =>
+  z
+    .url({ error: `must be an origin such as ${fallback}` })
+    .default(fallback)
+    .refine((v) => !URL.canParse(v) || ['/', ''].includes(new URL(v).pathname), `must be an origin without a path, such as ${fallback}`)
+    .transform((v) => new URL(v).origin);
 
 const schema = z
   .object({
@@ -51,11 +60,28 @@ const schema = z
     GARMIN_PASSWORD: optionalText,
     INTERVALS_API_KEY: optionalText,
     INTERVALS_ATHLETE_ID: optionalText,
+    GARMIN_API_URL: origin('https://connectapi.garmin.com'),
+    GARMIN_SSO_URL: origin('https://sso.garmin.com'),
+    GARMIN_OAUTH_CONSUMER_URL: z
+      .url({ error: 'must be the URL of the OAuth consumer JSON (leave it unset for the default)' })
+      .default('https://thegarth.s3.amazonaws.com/oauth_consumer.json'),
+    INTERVALS_API_URL: origin('https://intervals.icu'),
+    SYNC_BACKFILL_DAYS: z.coerce
+      .number({ error: 'must be a number of days, e.g. 42' })
+      .int('must be a whole number of days, e.g. 42')
+      .min(1, 'must be at least 1 day')
+      .max(3650, 'must be at most 3650 days (ten years)')
+      .default(42),
+    SYNC_TIMEOUT_S: z.coerce
+      .number({ error: 'must be a number of seconds, e.g. 30' })
+      .positive('must be a number of seconds above 0, e.g. 30')
+      .max(300, 'must be at most 300 seconds')
+      .default(30),
     SYNC_CRON: z
       .string()
       .trim()
       .default('17 */4 * * *')
-      .refine((v) => /^(\S+\s+){4,5}\S+$/.test(v), 'must be a cron expression with 5 or 6 fields, e.g. "17 */4 * * *"'),
+      .refine((v) => /^(\S+\s+){4,5}\S+$/.test(v) && validateCron(v), 'must be a cron expression with 5 or 6 fields, e.g. "17 */4 * * *"'),
     TZ: optionalText.pipe(
       z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
     ),
@@ -94,7 +120,9 @@ export interface Config {
   ai: { apiKey: string | undefined; baseUrl: string; model: string; timeoutMs: number };
   garmin: { username: string; password: string } | undefined;
   intervals: { apiKey: string; athleteId: string } | undefined;
-  syncCron: string;
+  /** Where the sources live: the real services, a proxy, or a test double. */
+  sourceUrls: { garminApi: string; garminSso: string; garminConsumer: string; intervals: string };
+  sync: { cron: string; backfillDays: number; timeoutMs: number };
   timeZone: string;
   health: { port: number; host: string };
   webhook: { url: string; secret: string | undefined } | undefined;
@@ -127,7 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     garmin: e.GARMIN_USERNAME && e.GARMIN_PASSWORD ? { username: e.GARMIN_USERNAME, password: e.GARMIN_PASSWORD } : undefined,
     intervals:
       e.INTERVALS_API_KEY && e.INTERVALS_ATHLETE_ID ? { apiKey: e.INTERVALS_API_KEY, athleteId: e.INTERVALS_ATHLETE_ID } : undefined,
-    syncCron: e.SYNC_CRON,
+    sourceUrls: { garminApi: e.GARMIN_API_URL, garminSso: e.GARMIN_SSO_URL, garminConsumer: e.GARMIN_OAUTH_CONSUMER_URL, intervals: e.INTERVALS_API_URL },
+    sync: { cron: e.SYNC_CRON, backfillDays: e.SYNC_BACKFILL_DAYS, timeoutMs: Math.round(e.SYNC_TIMEOUT_S * 1000) },
     timeZone: e.TZ ?? hostTimeZone,
     health: { port: e.HEALTH_PORT, host: e.HEALTH_HOST },
     webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,

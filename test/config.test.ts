@@ -50,12 +50,28 @@ describe('loadConfig', () => {
     [{ ...base, INTERVALS_API_KEY: 'k' }, 'INTERVALS_ATHLETE_ID', 'both'],
     [{ ...base, WEBHOOK_URL: 'not a url' }, 'WEBHOOK_URL', 'URL'],
     [{ ...base, SYNC_CRON: 'hourly' }, 'SYNC_CRON', 'cron'],
+    [{ ...base, SYNC_CRON: '99 * * * *' }, 'SYNC_CRON', 'cron'],
+    [{ ...base, SYNC_BACKFILL_DAYS: '0' }, 'SYNC_BACKFILL_DAYS', 'at least 1 day'],
+    [{ ...base, SYNC_BACKFILL_DAYS: 'six weeks' }, 'SYNC_BACKFILL_DAYS', 'number of days'],
+    [{ ...base, SYNC_TIMEOUT_S: '-3' }, 'SYNC_TIMEOUT_S', 'above 0'],
+    [{ ...base, GARMIN_API_URL: 'http://127.0.0.1:9000/proxy' }, 'GARMIN_API_URL', 'origin without a path'],
+    [{ ...base, INTERVALS_API_URL: 'intervals.icu' }, 'INTERVALS_API_URL', 'origin'],
   ])('a bad value gives one line naming the variable and the fix (%#)', (env, variable, hint) => {
     const lines = errorLines(env as Record<string, string>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^Configuration error: ${variable} `));
     expect(lines[0]).toContain(hint);
     expect(lines[0]).not.toContain('\n');
+  });
+
+  it('sync settings: the real services by default, origins for a proxy or a double', () => {
+    expect(loadConfig(base)).toMatchObject({
+      sourceUrls: { garminApi: 'https://connectapi.garmin.com', garminSso: 'https://sso.garmin.com', intervals: 'https://intervals.icu' },
+      sync: { cron: '17 */4 * * *', backfillDays: 42, timeoutMs: 30_000 },
+    });
+    const config = loadConfig({ ...base, GARMIN_API_URL: 'http://127.0.0.1:9000/', SYNC_BACKFILL_DAYS: '365', SYNC_CRON: '0 6 * * *' });
+    expect(config.sourceUrls.garminApi).toBe('http://127.0.0.1:9000');
+    expect(config.sync).toMatchObject({ cron: '0 6 * * *', backfillDays: 365 });
   });
 
   it('lists every secret, including the token part after the colon and a database password', () => {

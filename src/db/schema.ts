@@ -200,6 +200,8 @@ export const workouts = pgTable(
     source: text('source').notNull(),
     /** The source's own id; for uploads the file's SHA-256. */
     sourceActivityId: text('source_activity_id').notNull(),
+    /** SHA-256 of the ride file: the same ride from Garmin, intervals.icu and an upload is one row. */
+    contentHash: text('content_hash'),
     type: text('type').notNull(),
     name: text('name'),
     startTime: timestamp('start_time', { withTimezone: true }).notNull(),
@@ -222,6 +224,7 @@ export const workouts = pgTable(
   },
   (t) => [
     uniqueIndex('workouts_source_activity').on(t.source, t.sourceActivityId),
+    uniqueIndex('workouts_content_hash').on(t.contentHash),
     index('workouts_start_time').on(t.startTime),
   ],
 );
@@ -295,28 +298,83 @@ export const prompts = pgTable(
   ],
 );
 
+/**
+ * One row per sync run of one source. The row is also the lock: at most one
+ * `running` row per source (a unique partial index), so two /sync taps and a cron
+ * tick, in this process or another, start one run. A run killed mid-way is found
+ * by its stale heartbeat and closed as interrupted.
+ */
 export const syncLog = pgTable(
   'sync_log',
   {
     id: serial('id').primaryKey(),
     source: text('source').notNull(),
-    /** 'running' | 'ok' | 'failed' */
+    /** 'running' | 'ok' | 'failed' | 'skipped' (inside a cooldown) */
     status: text('status').notNull(),
+    /** 'schedule' | 'command' | 'start' */
+    trigger: text('trigger').notNull().default('schedule'),
+    /** Activities the source listed that were new to us. */
+    activitiesFound: integer('activities_found').notNull().default(0),
+    /** New rides stored by this run. */
     activitiesSynced: integer('activities_synced').notNull().default(0),
+    /** Activities left pending for the next run. */
+    activitiesPending: integer('activities_pending').notNull().default(0),
+    /** What went wrong, and which activities wait (one line each). */
     errorMessage: text('error_message'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the run ended (null while running). */
     lastSyncTime: timestamp('last_sync_time', { withTimezone: true }),
   },
-  (t) => [index('sync_log_source_started').on(t.source, t.startedAt)],
+  (t) => [
+    index('sync_log_source_started').on(t.source, t.startedAt),
+    uniqueIndex('sync_log_one_running').on(t.source).where(sql`status = 'running'`),
+  ],
 );
 
-/** Per-source state that must survive restarts: login cooldowns, last success. */
+/**
+ * Every activity a source listed, from the moment it was seen: `pending` until
+ * its file is stored (`imported`), found to be a ride we already have from
+ * elsewhere (`duplicate`), or given up on (`skipped`, with the reason). A crash
+ * leaves pending rows, and the next run takes them up.
+ */
+export const syncItems = pgTable(
+  'sync_items',
+  {
+    id: serial('id').primaryKey(),
+    source: text('source').notNull(),
+    activityId: text('activity_id').notNull(),
+    startTime: timestamp('start_time', { withTimezone: true }).notNull(),
+    name: text('name'),
+    type: text('type').notNull(),
+    cycling: boolean('cycling').notNull(),
+    /** 'pending' | 'imported' | 'duplicate' | 'skipped' */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    workoutId: integer('workout_id').references(() => workouts.id, { onDelete: 'set null' }),
+    /** When the chat was told about the imported ride (a run killed before its report is told by the next). */
+    announcedAt: timestamp('announced_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('sync_items_source_activity').on(t.source, t.activityId), index('sync_items_status').on(t.source, t.status, t.startTime)],
+);
+
+/** Per-source state that must survive restarts: cooldowns, last success, what the rider was told. */
 export const sourceState = pgTable('source_state', {
   source: text('source').primaryKey(),
   cooldownUntil: timestamp('cooldown_until', { withTimezone: true }),
+  /** Pausing failures in a row: the cooldown doubles with each (2 h, 4 h … 24 h). */
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   lastOkAt: timestamp('last_ok_at', { withTimezone: true }),
   lastError: text('last_error'),
+  /** SHA-256 of the credentials the pause is for: the rider changing them ends it. */
+  setupHash: text('setup_hash'),
+  /** The failure kind the rider has been told about; cleared by a good run, so each episode is told once. */
+  notice: text('notice'),
+  /** Thresholds last offered from this source ({ftpW, lthrBpm, …}): the same values are not offered twice. */
+  offeredThresholds: jsonb('offered_thresholds').$type<Record<string, number>>(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, count, desc, eq, getTableColumns, gte, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { riderProfile, workouts } from '../db/schema.ts';
 import { InvalidInput } from '../domain/errors.ts';
@@ -32,6 +32,16 @@ export interface StoredRide {
   workout: WorkoutSummaryRow;
   metrics: StoredRideMetrics;
   streams: RideStreams | null;
+}
+
+/** Where a synced ride came from (an upload has none). */
+export interface RideOrigin {
+  source: 'garmin' | 'intervals';
+  activityId: string;
+  /** The source's name for the activity ("Morning Ride"); otherwise the file's own. */
+  name?: string | null;
+  /** false: stored for load and history only, no analysis queued (an old ride in a backfill). */
+  analyse?: boolean;
 }
 
 export type RideImportResult = { kind: 'saved'; ride: StoredRide } | { kind: 'duplicate'; ride: StoredRide };
@@ -77,9 +87,10 @@ export function ftpHint(stored: Pick<StoredRide, 'metrics'>, currentFtpW: number
 }
 
 /**
- * Rides in: a file (or, later, a synced activity) becomes one `workouts` row
- * with our computed metrics and its 1 Hz streams. Unique on (source, source id):
- * for uploads the id is the SHA-256 of the bytes, so the same file twice is one ride.
+ * Rides in: a file sent in the chat or a synced activity becomes one `workouts`
+ * row with our computed metrics and its 1 Hz streams. Unique on (source, source
+ * id) and on the file's SHA-256, so the same ride from Garmin, intervals.icu and
+ * an upload is stored once (for uploads the id is that hash).
  */
 export class RideService {
   private readonly now: () => Date;
@@ -88,13 +99,11 @@ export class RideService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async importFile(
-    bytes: Uint8Array,
-    fileName?: string,
-    source = 'upload',
-    sourceActivityId = createHash('sha256').update(bytes).digest('hex'),
-  ): Promise<RideImportResult> {
-    const existing = await this.findBySource(source, sourceActivityId);
+  async importFile(bytes: Uint8Array, fileName?: string, origin?: RideOrigin): Promise<RideImportResult> {
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    const source = origin?.source ?? 'upload';
+    const sourceActivityId = origin?.activityId ?? contentHash;
+    const existing = await this.findExisting(source, sourceActivityId, contentHash);
     if (existing) return { kind: 'duplicate', ride: existing };
 
     const ride = decodeRideFile(bytes, fileName);
@@ -120,8 +129,9 @@ export class RideService {
       .values({
         source,
         sourceActivityId,
+        contentHash,
         type: m.sport,
-        name: (ride.name ?? nameFromFile(fileName) ?? null)?.slice(0, 200) ?? null,
+        name: (origin?.name || ride.name || nameFromFile(fileName) || null)?.slice(0, 200) ?? null,
         startTime: new Date(startMs),
         durationS: int(m.elapsedS),
         movingS: int(m.movingS),
@@ -137,13 +147,14 @@ export class RideService {
         metrics: metrics as unknown as Record<string, unknown>,
         streams: encodeStreams(streams),
       })
-      .onConflictDoNothing({ target: [workouts.source, workouts.sourceActivityId] })
+      // either unique key: the same ride arrived a moment ago (a re-delivered update, another source)
+      .onConflictDoNothing()
       .returning({ id: workouts.id });
       // cycling is analysed; other sports are stored for load only
-      if (row && m.sport === 'cycling') await queueAnalysis(tx, row.id);
+      if (row && m.sport === 'cycling' && origin?.analyse !== false) await queueAnalysis(tx, row.id);
       return row;
     });
-    const stored = await this.findBySource(source, sourceActivityId);
+    const stored = await this.findExisting(source, sourceActivityId, contentHash);
     if (!stored) throw new Error(`workout ${source}/${sourceActivityId} vanished after insert`);
     // no row inserted: the same ride was saved a moment ago (a re-delivered update)
     return inserted ? { kind: 'saved', ride: stored } : { kind: 'duplicate', ride: stored };
@@ -157,6 +168,21 @@ export class RideService {
       db.select({ total: count() }).from(workouts),
     ]);
     return { rides, total };
+  }
+
+  /** Every ride that started at or after `since` (all when not given), oldest first, without streams. */
+  async since(since?: Date): Promise<WorkoutSummaryRow[]> {
+    return this.deps.db
+      .select(summaryColumns())
+      .from(workouts)
+      .where(since ? gte(workouts.startTime, since) : undefined)
+      .orderBy(workouts.startTime, workouts.id);
+  }
+
+  /** These rides without their streams, oldest first. */
+  async summaries(ids: number[]): Promise<WorkoutSummaryRow[]> {
+    if (ids.length === 0) return [];
+    return this.deps.db.select(summaryColumns()).from(workouts).where(inArray(workouts.id, ids)).orderBy(workouts.startTime, workouts.id);
   }
 
   async get(id: number): Promise<StoredRide | undefined> {
@@ -275,11 +301,14 @@ export class RideService {
     });
   }
 
-  private async findBySource(source: string, sourceActivityId: string): Promise<StoredRide | undefined> {
+  /** The ride stored under this source id, or the same file from anywhere. */
+  private async findExisting(source: string, sourceActivityId: string, contentHash: string): Promise<StoredRide | undefined> {
     const [row] = await this.deps.db
       .select()
       .from(workouts)
-      .where(and(eq(workouts.source, source), eq(workouts.sourceActivityId, sourceActivityId)));
+      .where(or(and(eq(workouts.source, source), eq(workouts.sourceActivityId, sourceActivityId)), eq(workouts.contentHash, contentHash)))
+      .orderBy(workouts.id)
+      .limit(1);
     return row ? toStored(row) : undefined;
   }
 }

@@ -27,7 +27,7 @@ function storedRide(over: Partial<StoredRideMetrics> = {}): StoredRide {
   };
   return {
     workout: {
-      id: 7, source: 'upload', sourceActivityId: 'abc', type: 'cycling', name: 'Morning ride',
+      id: 7, source: 'upload', sourceActivityId: 'abc', contentHash: 'abc', type: 'cycling', name: 'Morning ride',
       startTime: new Date(`${RIDE_DAY}T08:00:00Z`), durationS: 3700, movingS: 3600, distanceM: 28_800,
       avgHr: 140, maxHr: 165, avgPowerW: 145, maxPowerW: 400, avgCadence: 88, elevationGainM: null,
       npW: 150, tss: 56.25, metrics: {}, filePath: null, createdAt: new Date(`${RIDE_DAY}T10:00:00Z`),

@@ -72,14 +72,24 @@ describe('RideService.importFile', () => {
     expect(await database.db.select().from(analyses)).toHaveLength(1);
   });
 
-  it('the source and its id are parameters (the Garmin sync uses its own)', async () => {
+  it('a synced ride is stored under its source id, and the same file from anywhere is one ride', async () => {
     const bytes = fit('sweatpy__2020-06-01-16-52-40.fit');
-    await rides.importFile(bytes, 'a.fit');
-    const synced = await rides.importFile(bytes, 'a.fit', 'garmin', '123456');
+    const synced = await rides.importFile(bytes, '123456.fit', { source: 'garmin', activityId: '123456', name: 'Morning Ride' });
     expect(synced.kind).toBe('saved');
-    expect(synced.ride.workout).toMatchObject({ source: 'garmin', sourceActivityId: '123456' });
-    expect((await rides.importFile(bytes, undefined, 'garmin', '123456')).kind).toBe('duplicate');
-    expect(await rowCount()).toBe(2);
+    expect(synced.ride.workout).toMatchObject({ source: 'garmin', sourceActivityId: '123456', name: 'Morning Ride' });
+    expect((await rides.importFile(bytes, undefined, { source: 'garmin', activityId: '123456' })).kind).toBe('duplicate');
+    // intervals.icu hands out the same original file; the rider sends it too
+    const again = await rides.importFile(bytes, 'i99.fit', { source: 'intervals', activityId: 'i99' });
+    expect(again).toMatchObject({ kind: 'duplicate', ride: { workout: { id: synced.ride.workout.id } } });
+    expect((await rides.importFile(bytes, 'ride.fit')).kind).toBe('duplicate');
+    expect(await rowCount()).toBe(1);
+    expect(await database.db.select().from(analyses)).toHaveLength(1);
+  });
+
+  it('a synced ride can be stored without queueing its analysis (an old ride in a backfill)', async () => {
+    const { ride } = await rides.importFile(fit('sweatpy__2020-06-01-16-52-40.fit'), 'x.fit', { source: 'intervals', activityId: 'i1', analyse: false });
+    expect(ride.workout.type).toBe('cycling');
+    expect(await database.db.select().from(analyses)).toEqual([]);
   });
 
   it('a run is stored, not queued for analysis, and has no power metrics', async () => {
