@@ -8,12 +8,14 @@ import packageJson from '../package.json' with { type: 'json' };
 import { createApiMonitor, type TelegramReachability } from './bot/api-monitor.ts';
 import type { BotContext } from './bot/context.ts';
 import { analysisSender } from './bot/features/analyses.ts';
+import { SyncDesk } from './bot/features/sync.ts';
 import { createBot, registerCommands } from './bot/index.ts';
 import { secretsOf, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { AiClient } from './integrations/ai/client.ts';
+import { sourceCatalog } from './integrations/sources.ts';
 import { AiService } from './services/ai.ts';
 import { Analyses } from './services/analyses.ts';
 import { AnalysisWorker } from './services/analysis-worker.ts';
@@ -32,6 +34,8 @@ import { PendingQuestions } from './services/questions.ts';
 import { RideService } from './services/rides.ts';
 import { RouteLibrary } from './services/routes.ts';
 import { StatusService } from './services/status.ts';
+import { SyncService } from './services/sync.ts';
+import cron, { type ScheduledTask } from 'node-cron';
 import { PromptLibrary } from './services/prompts.ts';
 import { ProcessedUpdates } from './services/updates.ts';
 
@@ -40,6 +44,8 @@ export interface App {
   logger: Logger;
   database: Database;
   bot: Bot<BotContext>;
+  /** Runs syncs for the chat (undefined in pairing mode). */
+  syncDesk: SyncDesk | undefined;
   /** undefined when the health port was taken (polling mode keeps serving). */
   http: HttpServer | undefined;
   /** Stops taking updates, lets running handlers finish, closes the database. Safe to call twice. */
@@ -112,12 +118,22 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const chat = new CoachChat({ db: database.db, ai, coach, plans, rules });
   const analyses = new Analyses({ db: database.db, plans });
   const analyst = new Analyst({ ai, coach, rides, plans, goals, planner, routes, analyses });
-  // the worker sends through the bot, which wakes the worker: bound once both exist
+  const sources = sourceCatalog(config, logger);
+  const sync = new SyncService({ db: database.db, rides, profiles, sources, backfillDays: config.sync.backfillDays, logger });
+  const interrupted = await sync.recoverInterrupted();
+  if (interrupted > 0) logger.warn({ runs: interrupted }, 'a sync was interrupted by the last stop; its rides are taken up by the next run');
+  // the worker and the sync desk send through the bot, which wakes them: bound once all exist
   let worker: AnalysisWorker | undefined;
-  const status = new StatusService({ config, database, ai, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
-  const health = new HealthService({ config, database, telegram: monitor.state });
+  const chatId = config.telegram.chatId;
+  const desk =
+    chatId === undefined
+      ? undefined
+      : new SyncDesk({ api: () => bot.api, chatId, sync, rides, profiles, wakeAnalyses: () => worker?.wake(), logger });
+  const status = new StatusService({ config, database, ai, sync, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
+  const health = new HealthService({ config, database, telegram: monitor.state, sources, sync });
   const bot = createBot({
     config, logger, updates, status, profiles, questions, routes, rides, prompts, chat, goals, rules, plans, planner, analyses,
+    ...(desk ? { sync: { desk, service: sync, garminTokens: sources.garminTokens } } : {}),
     wakeAnalyses: () => worker?.wake(),
     dialogs: new DialogStore(database.db),
     transformers: [monitor.transformer],
@@ -137,7 +153,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     );
     if (http) logger.info({ port: http.port }, 'health endpoint listening');
     await initBot(bot, logger, monitor.state);
-    const chatId = config.telegram.chatId;
     if (chatId === undefined) {
       logger.warn('TELEGRAM_CHAT_ID is not set: pairing mode. Send /start to the bot in a private chat to learn your chat id.');
     } else {
@@ -152,6 +167,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (config.telegram.chatId !== undefined && options.analysisWorker !== false) {
     worker = new AnalysisWorker({ analyses, analyst, deliver: analysisSender(bot.api, config.telegram.chatId, { rides, profiles }), logger });
     worker.start();
+  }
+
+  let schedule: ScheduledTask | undefined;
+  if (desk) {
+    const timeZone = await profiles.timeZone();
+    schedule = cron.schedule(config.sync.cron, () => void desk.start('schedule'), { timezone: timeZone, name: 'sync', noOverlap: true });
+    // a source never synced (the first backfill) or rides a stop left pending: no need to wait for the clock
+    if (await sync.hasWork()) desk.start('start');
+    logger.info({ cron: config.sync.cron, time_zone: timeZone, next: schedule.getNextRun()?.toISOString() }, 'sync scheduled');
   }
 
   let polling: Promise<void> | undefined;
@@ -170,7 +194,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down');
-      await worker?.stop();
+      await schedule?.destroy();
+      await Promise.all([worker?.stop(), desk?.stop()]);
       if (polling) {
         await bot.stop().catch((error: unknown) => logger.warn({ err: error }, 'could not confirm the last update'));
         // running handlers finish before the database closes
@@ -183,7 +208,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     return stopping;
   };
 
-  return { config, logger, database, bot, http, stop };
+  return { config, logger, database, bot, http, syncDesk: desk, stop };
 }
 
 /** How often start-up says it is still waiting for Telegram. */

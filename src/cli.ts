@@ -22,6 +22,8 @@ import { GoalService } from './services/goal.ts';
 import { PlanBook } from './services/plans.ts';
 import { PromptLibrary } from './services/prompts.ts';
 import { Proposals } from './services/proposals.ts';
+import { ProfileService } from './services/profile.ts';
+import { RideService, type WorkoutSummaryRow } from './services/rides.ts';
 import { RuleBook } from './services/rules.ts';
 import { parseGpx } from './domain/gpx.ts';
 import { resolveProfile } from './domain/profile.ts';
@@ -36,6 +38,7 @@ const USAGE = [
   '       coach plan [--json] [--version N]',
   '       coach plan check PLAN.json --rules RULES.json [--json]',
   '       coach rules [--json]',
+  '       coach rides [--json] [--since YYYY-MM-DD]',
 ].join('\n');
 
 const round = (x: number | null | undefined, digits = 0): number | null =>
@@ -140,7 +143,7 @@ export async function runCli(
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, ftp: { type: 'string' }, version: { type: 'string' }, rules: { type: 'string' } },
+      options: { json: { type: 'boolean' }, ftp: { type: 'string' }, version: { type: 'string' }, rules: { type: 'string' }, since: { type: 'string' } },
     });
   } catch (error) {
     err(`${(error as Error).message}\n${USAGE}`);
@@ -155,6 +158,14 @@ export async function runCli(
       return 64;
     }
     return withStore(env, err, (store) => (command === 'plan' ? printPlan(store, version, Boolean(parsed.values.json), out, err) : printRules(store, Boolean(parsed.values.json), out)));
+  }
+  if (command === 'rides' && file === undefined) {
+    const since = parsed.values.since === undefined ? undefined : parseSince(parsed.values.since);
+    if (since === null) {
+      err('--since must be a date (2026-11-01) or a date and time (2026-11-01T06:00:00Z)');
+      return 64;
+    }
+    return withStore(env, err, (store) => printRides(store, since, Boolean(parsed.values.json), out));
   }
   if (!file || (command !== 'route' && command !== 'ride')) {
     err(USAGE);
@@ -192,6 +203,36 @@ export async function runCli(
     }
     throw error;
   }
+}
+
+/** A date means its UTC midnight; a date and time needs its zone. null: neither. */
+function parseSince(text: string): Date | null {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The stored rides for scripts and checks, oldest first. */
+export function ridesJson(rows: WorkoutSummaryRow[]) {
+  return rows.map((r) => ({
+    id: r.id,
+    source: r.source,
+    source_activity_id: r.sourceActivityId,
+    start_time: r.startTime.toISOString(),
+    name: r.name,
+    distance_m: round(r.distanceM, 1),
+    np_w: round(r.npW, 1),
+    tss: round(r.tss, 1),
+  }));
+}
+
+async function printRides(store: Store, since: Date | undefined, json: boolean, out: (l: string) => void): Promise<number> {
+  const rows = await store.rides.since(since);
+  if (json) out(JSON.stringify(ridesJson(rows), null, 2));
+  else if (rows.length === 0) out('No rides.');
+  else for (const r of rows) out(`${r.id}\t${r.startTime.toISOString()}\t${r.source}\t${r.name ?? ''}\t${r.tss === null ? '' : `TSS ${Math.round(r.tss)}`}`);
+  return 0;
 }
 
 /** JSON files in: read and parsed, or one line saying why not (exit 2). */
@@ -234,6 +275,7 @@ async function checkCommand(planFile: string | undefined, rulesFile: string | un
 interface Store {
   plans: PlanBook;
   rules: RuleBook;
+  rides: RideService;
 }
 
 /** The bot's database, from the same DATABASE_URL / DATA_DIR; the embedded one says plainly when the bot holds it. */
@@ -253,7 +295,8 @@ async function withStore(env: NodeJS.ProcessEnv, err: (l: string) => void, run: 
     // reading needs no AI: a service without a client never calls out
     const ai = new AiService({ db, prompts: new PromptLibrary(db), client: undefined, defaultModel: '', timeoutMs: 0, logger: createLogger({ level: 'silent', pretty: false, secrets: [] }) });
     const rules = new RuleBook({ db, ai, proposals });
-    return await run({ rules, plans: new PlanBook({ db, rules, goals: new GoalService(db), proposals }) });
+    const profiles = new ProfileService(db, 'UTC');
+    return await run({ rules, plans: new PlanBook({ db, rules, goals: new GoalService(db), proposals }), rides: new RideService({ db, profiles }) });
   } finally {
     await database.close();
   }

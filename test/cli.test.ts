@@ -11,15 +11,20 @@ import { WEEKDAYS } from '../src/domain/calendar.ts';
 import { generatePlan } from '../src/domain/plan/generator.ts';
 import { planJson, rulesJson } from '../src/domain/plan/plan-json.ts';
 import type { RuleSet } from '../src/domain/plan/rules.ts';
+import { ProfileService } from '../src/services/profile.ts';
+import { RideService } from '../src/services/rides.ts';
+import { syntheticRideFit } from './support/fit-writer.ts';
 
 const fixture = (path: string) => new URL(`./fixtures/${path}`, import.meta.url).pathname;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+/** The CLI as a terminal runs it: exit code, stdout and stderr; `env` as the process's (the test's own when not given). */
+async function runWith(env: NodeJS.ProcessEnv | undefined, argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, (l) => (out += `${l}\n`), (l) => (err += `${l}\n`));
+  const code = await runCli(argv, (l) => (out += `${l}\n`), (l) => (err += `${l}\n`), ...(env ? [env] : []));
   return { code, out, err };
 }
+const run = (...argv: string[]) => runWith(undefined, argv);
 
 describe('coach route', () => {
   it('prints the analysis as JSON with the contract field names', async () => {
@@ -111,12 +116,7 @@ describe('coach plan / coach rules / coach plan check', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
 
-  const runIn = async (...argv: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await runCli(argv, (l) => (out += `${l}\n`), (l) => (err += `${l}\n`), env);
-    return { code, out, err };
-  };
+  const runIn = (...argv: string[]) => runWith(env, argv);
   const writeJson = async (name: string, value: unknown) => {
     const file = path.join(dataDir, name);
     await writeFile(file, JSON.stringify(value));
@@ -200,5 +200,46 @@ describe('coach plan / coach rules / coach plan check', () => {
       await database.close();
     }
     expect((await runIn('rules', '--json')).code).toBe(0); // released on close
+  });
+});
+
+describe('coach rides', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  const runIn = (...argv: string[]) => runWith(env, argv);
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'coach-cli-rides-'));
+    env = { DATA_DIR: dataDir };
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('lists the stored rides as JSON, oldest first, with their source and id; --since filters', async () => {
+    expect(JSON.parse((await runIn('rides', '--json')).out)).toEqual([]);
+    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      const profiles = new ProfileService(database.db, 'UTC');
+      const rides = new RideService({ db: database.db, profiles });
+      await rides.importFile(syntheticRideFit({ start: new Date('2026-11-20T07:30:00Z'), seconds: 3600, powerW: 200 }), 'morning.fit');
+      await rides.importFile(syntheticRideFit({ start: new Date('2026-11-28T16:00:00Z'), seconds: 1800, powerW: 250 }), 'i42.fit', {
+        source: 'intervals',
+        activityId: 'i42',
+        name: 'Tempo',
+      });
+    } finally {
+      await database.close();
+    }
+    const all = JSON.parse((await runIn('rides', '--json')).out) as Record<string, unknown>[];
+    expect(all).toEqual([
+      { id: 1, source: 'upload', source_activity_id: expect.stringMatching(/^[0-9a-f]{64}$/), start_time: '2026-11-20T07:30:00.000Z', name: 'morning', distance_m: expect.any(Number), np_w: 200, tss: expect.any(Number) },
+      { id: 2, source: 'intervals', source_activity_id: 'i42', start_time: '2026-11-28T16:00:00.000Z', name: 'Tempo', distance_m: expect.any(Number), np_w: 250, tss: expect.any(Number) },
+    ]);
+    expect(all[0]!.tss).toBeCloseTo(100, 0);
+    expect(JSON.parse((await runIn('rides', '--json', '--since', '2026-11-21')).out).map((r: { id: number }) => r.id)).toEqual([2]);
+    expect(JSON.parse((await runIn('rides', '--json', '--since', '2026-11-28T16:00:00Z')).out).map((r: { id: number }) => r.id)).toEqual([2]);
+    expect((await runIn('rides')).out).toMatch(/^1\t2026-11-20T07:30:00\.000Z\tupload\tmorning\tTSS 100\n2\t/);
+    const bad = await runIn('rides', '--json', '--since', 'last week');
+    expect(bad.code).toBe(64);
+    expect(bad.err.trim()).toBe('--since must be a date (2026-11-01) or a date and time (2026-11-01T06:00:00Z)');
   });
 });

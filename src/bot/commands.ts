@@ -10,6 +10,8 @@ export const COMMANDS = [
   { command: 'rides', description: 'Your rides (send a .fit, .gpx or .tcx file to add one)' },
   { command: 'fitness', description: 'Fitness, fatigue and form (CTL/ATL/TSB), last 90 days' },
   { command: 'curve', description: 'Power curve: last 42 days against your season best' },
+  { command: 'sync', description: 'Fetch new rides from Garmin and intervals.icu now' },
+  { command: 'garmin', description: 'The Garmin connection: its state, and tokens made elsewhere' },
   { command: 'analyse', description: "A ride analysed again against today's plan: /analyse 12 (no number: the last ride)" },
   { command: 'goal', description: 'Your event, the hours and days you have, the FTP to plan with' },
   { command: 'rules', description: 'Your training rules in plain words; every plan keeps them' },
@@ -21,6 +23,6 @@ export const COMMANDS = [
   { command: 'profile', description: 'Your FTP, weights, heart rate, gearing, time zone' },
   { command: 'prompts', description: "The AI's instructions: read, replace, roll back" },
   { command: 'prompt', description: 'One prompt: /prompt coach_chat' },
-  { command: 'status', description: 'Database, data folder, versions, sources, last sync' },
+  { command: 'status', description: 'Database, data folder, versions, each source and its last sync' },
   { command: 'cancel', description: 'Stop answering a question I asked, or leave the goal setup' },
 ] as const;

@@ -35,6 +35,9 @@ import { analysesFeature } from './features/analyses.ts';
 import { ridesFeature } from './features/rides.ts';
 import { routesFeature } from './features/routes.ts';
 import { startFeature } from './features/start.ts';
+import { SyncDesk, syncFeature } from './features/sync.ts';
+import type { SyncService } from '../services/sync.ts';
+import type { GarminTokenStore } from '../integrations/garmin/tokens.ts';
 import { statusFeature } from './features/status.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { tolerateExpiredQueries } from './expired-queries.ts';
@@ -57,6 +60,8 @@ export interface BotDeps {
   plans: PlanBook;
   planner: Planner;
   analyses: Analyses;
+  /** Sync on demand and the Garmin connection (absent in pairing mode). */
+  sync?: { desk: SyncDesk; service: SyncService; garminTokens: GarminTokenStore };
   /** Wakes the analysis worker: a ride was queued. */
   wakeAnalyses: () => void;
   dialogs: DialogStore<VersionedState<ConversationData>>;
@@ -120,6 +125,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       rulesFeature({ rules: deps.rules, plans: deps.plans, profiles: deps.profiles, questions: deps.questions }),
       plansFeature(plansDeps),
       analysesFeature({ ...plansDeps, analyses: deps.analyses, questions: deps.questions, wake: deps.wakeAnalyses }),
+      ...(deps.sync
+        ? [syncFeature({ config, desk: deps.sync.desk, sync: deps.sync.service, profiles: deps.profiles, questions: deps.questions, garminTokens: deps.sync.garminTokens })]
+        : []),
       cancelFeature(deps.questions),
       statusFeature(deps.status, deps.profiles),
       // after every feature that waits for an answer: what is left of plain text goes to the coach

@@ -3,9 +3,9 @@ import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { sourceState } from '../db/schema.ts';
 import type { TelegramReachability } from '../bot/api-monitor.ts';
-import { describeSources } from './status.ts';
+import type { SourceCatalog } from '../integrations/sources.ts';
+import type { SyncService } from './sync.ts';
 
 export interface CheckResult {
   ok: boolean;
@@ -18,7 +18,7 @@ export interface HealthReport {
   failing: string[];
   checks: { database: CheckResult; storage: CheckResult; telegram: CheckResult };
   /** Informational: a source in cooldown is Garmin's problem, not a reason to restart us. */
-  sources: Record<string, { configured: boolean; state: 'off' | 'ok' | 'cooldown' | 'failing' | 'unknown'; detail?: string }>;
+  sources: Record<string, { configured: boolean; state: 'off' | 'ok' | 'cooldown' | 'failing' | 'unknown'; detail?: string; last_ok_at?: string | null }>;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -41,7 +41,13 @@ function describe(error: unknown): string {
 
 export class HealthService {
   constructor(
-    private readonly deps: { config: Config; database: Database; telegram: () => TelegramReachability },
+    private readonly deps: {
+      config: Config;
+      database: Database;
+      telegram: () => TelegramReachability;
+      sources: Pick<SourceCatalog, 'active'>;
+      sync: Pick<SyncService, 'health'>;
+    },
   ) {}
 
   async report(): Promise<HealthReport> {
@@ -94,25 +100,19 @@ export class HealthService {
   }
 
   private async sources(): Promise<HealthReport['sources']> {
-    const rows = await this.deps.database.db
-      .select()
-      .from(sourceState)
-      .catch(() => undefined);
-    const now = Date.now();
+    const [active, health] = await Promise.all([this.deps.sources.active(), this.deps.sync.health().catch(() => undefined)]);
     const result: HealthReport['sources'] = {};
-    for (const source of describeSources(this.deps.config)) {
-      if (!source.configured) {
-        result[source.id] = { configured: false, state: 'off' };
-        continue;
-      }
-      const row = rows?.find((r) => r.source === source.id);
-      if (!rows) result[source.id] = { configured: true, state: 'unknown' };
-      else if (row?.cooldownUntil && row.cooldownUntil.getTime() > now)
-        result[source.id] = { configured: true, state: 'cooldown', detail: `paused until ${row.cooldownUntil.toISOString()}` };
-      else if (row?.lastError && row.consecutiveFailures > 0)
-        result[source.id] = { configured: true, state: 'failing', detail: row.lastError };
-      else result[source.id] = { configured: true, state: 'ok' };
+    for (const id of ['garmin', 'intervals'] as const) {
+      const h = health?.find((x) => x.source === id);
+      const lastOk = { last_ok_at: h?.lastOkAt?.toISOString() ?? null };
+      if (!active.includes(id)) result[id] = { configured: false, state: 'off' };
+      else if (!health || !h) result[id] = { configured: true, state: 'unknown' };
+      else if (h.cooldownUntil) result[id] = { configured: true, state: 'cooldown', detail: `paused until ${h.cooldownUntil.toISOString()}`, ...lastOk };
+      else if (h.lastRun?.status === 'failed') result[id] = { configured: true, state: 'failing', detail: h.lastError ?? h.lastRun.error ?? 'failed', ...lastOk };
+      else result[id] = { configured: true, state: 'ok', ...lastOk };
     }
+    // ride files sent in the chat need nothing outside
+    result.files = { configured: true, state: 'ok' };
     return result;
   }
 }

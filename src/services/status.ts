@@ -1,9 +1,9 @@
-import { desc } from 'drizzle-orm';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { syncLog } from '../db/schema.ts';
+import type { SourceId } from '../integrations/activity-source.ts';
 import type { AiService, AiUsage } from './ai.ts';
+import type { SourceHealth, SyncService } from './sync.ts';
 
 export interface SourceStatus {
   id: 'garmin' | 'intervals' | 'files';
@@ -11,14 +11,6 @@ export interface SourceStatus {
   configured: boolean;
   /** How to turn it on, when it is off. */
   hint?: string;
-}
-
-export interface LastSync {
-  source: string;
-  status: string;
-  at: Date;
-  activitiesSynced: number;
-  errorMessage: string | null;
 }
 
 export interface AppStatus {
@@ -30,24 +22,26 @@ export interface AppStatus {
   mode: 'polling' | 'webhook';
   sources: SourceStatus[];
   coach: { kind: 'ai'; model: string; baseUrl: string } | { kind: 'built-in' };
-  lastSync: LastSync | undefined;
+  /** Each source that is set up: paused, last success, last run. */
+  sync: SourceHealth[];
   /** AI calls this month (in the rider's zone) and the last failure. */
   aiUsage: AiUsage;
   startedAt: Date;
 }
 
-export function describeSources(config: Config): SourceStatus[] {
+/** `active`: the sources set up right now (Garmin also by tokens sent with /garmin); by the config alone when not given. */
+export function describeSources(config: Config, active?: SourceId[]): SourceStatus[] {
   return [
     {
       id: 'garmin',
       label: 'Garmin Connect',
-      configured: config.garmin !== undefined,
-      hint: 'set GARMIN_USERNAME and GARMIN_PASSWORD',
+      configured: active ? active.includes('garmin') : config.garmin !== undefined,
+      hint: 'set GARMIN_USERNAME and GARMIN_PASSWORD, or send tokens with /garmin',
     },
     {
       id: 'intervals',
       label: 'intervals.icu',
-      configured: config.intervals !== undefined,
+      configured: active ? active.includes('intervals') : config.intervals !== undefined,
       hint: 'set INTERVALS_API_KEY and INTERVALS_ATHLETE_ID',
     },
     { id: 'files', label: 'ride files you send here', configured: true },
@@ -64,6 +58,7 @@ export class StatusService {
       config: Config;
       database: Database;
       ai: AiService;
+      sync: Pick<SyncService, 'health'>;
       versions: { app: string; grammy: string };
       startedAt: Date;
     },
@@ -71,7 +66,7 @@ export class StatusService {
 
   async collect(timeZone: string): Promise<AppStatus> {
     const { config, database, versions, startedAt } = this.deps;
-    const [serverVersion, lastSync, aiUsage] = await Promise.all([database.serverVersion(), this.lastSync(), this.deps.ai.usage(timeZone)]);
+    const [serverVersion, sync, aiUsage] = await Promise.all([database.serverVersion(), this.deps.sync.health(), this.deps.ai.usage(timeZone)]);
     return {
       version: versions.app,
       nodeVersion: process.version,
@@ -79,23 +74,11 @@ export class StatusService {
       database: { kind: database.kind, location: database.location, serverVersion },
       dataDir: path.resolve(config.dataDir),
       mode: config.webhook ? 'webhook' : 'polling',
-      sources: describeSources(config),
+      sources: describeSources(config, sync.map((h) => h.source)),
       coach: describeCoach(config),
-      lastSync,
+      sync,
       aiUsage,
       startedAt,
-    };
-  }
-
-  private async lastSync(): Promise<LastSync | undefined> {
-    const [row] = await this.deps.database.db.select().from(syncLog).orderBy(desc(syncLog.startedAt)).limit(1);
-    if (!row) return undefined;
-    return {
-      source: row.source,
-      status: row.status,
-      at: row.lastSyncTime ?? row.startedAt,
-      activitiesSynced: row.activitiesSynced,
-      errorMessage: row.errorMessage,
     };
   }
 }

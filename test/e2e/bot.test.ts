@@ -53,18 +53,8 @@ describe('the bot in the owner chat', () => {
     expect(reply.text).toContain(kind);
     expect(reply.text).toContain(h.storage.dataDir);
     expect(reply.text).toMatch(/Version: 0\.1\.0 \(Node v20\.\d+\.\d+, grammY 1\.\d+\.\d+\)/);
-    expect(reply.text).toContain('Last sync: never');
+    expect(reply.text).toContain('Sync: off');
     expect(reply.text).toContain('Time zone: Europe/Ljubljana');
-  });
-
-  it('shows the last sync from sync_log in the rider time zone', async () => {
-    await h.app.database.db.execute(
-      sql`insert into sync_log (source, status, activities_synced, started_at, last_sync_time) values ('garmin', 'ok', 3, '2026-11-20T06:00:00Z', '2026-11-20T06:01:00Z')`,
-    );
-    h.owner.send('/status');
-    const reply = await h.owner.nextReply();
-    expect(reply.text).toContain('Last sync: garmin ok at 20 Nov 2026, 07:01, 3 new');
-    await h.app.database.db.execute(sql`delete from sync_log`);
   });
 
   it('takes plain text as a question for the coach, and points an unknown command at /help', async () => {
@@ -83,7 +73,7 @@ describe('the bot in the owner chat', () => {
   });
 
   it('answers a failing handler with one sentence and a reference that is in the log', async () => {
-    await h.app.database.db.execute(sql`alter table sync_log rename to sync_log_away`);
+    await h.app.database.db.execute(sql`alter table ai_calls rename to ai_calls_away`);
     try {
       const updateId = h.owner.send('/status');
       const reply = await h.owner.nextReply();
@@ -95,7 +85,7 @@ describe('the bot in the owner chat', () => {
       // the failed update is still recorded, so a re-delivery does not fail again
       await h.tg.waitForConfirmed(updateId);
     } finally {
-      await h.app.database.db.execute(sql`alter table sync_log_away rename to sync_log`);
+      await h.app.database.db.execute(sql`alter table ai_calls_away rename to ai_calls`);
     }
   });
 });

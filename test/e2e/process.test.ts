@@ -2,7 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.ts';
+import { until } from '../support/app.ts';
 import { BotProcess } from '../support/bot-process.ts';
+import { FakeIntervals } from '../support/fake-intervals.ts';
 import { createTestStorage, type TestStorage } from '../support/database.ts';
 import { syntheticRideFit } from '../support/fit-writer.ts';
 import { TelegramDouble } from '../support/telegram.ts';
@@ -188,11 +191,61 @@ describe('the analysis loop across a crash', () => {
   });
 });
 
+describe('sync across a crash', () => {
+  it('SIGKILL in the middle of a sync: after the restart every ride is stored and shown exactly once', async () => {
+    const icu = await FakeIntervals.start();
+    try {
+      const ids = [30, 20, 10].map((hoursAgo) => {
+        const start = new Date(Math.floor((Date.now() - hoursAgo * 3_600_000) / 1000) * 1000);
+        return icu.addActivity({ startTime: start, name: `Ride ${hoursAgo}`, file: syntheticRideFit({ start, seconds: 1200, powerW: 180, hrBpm: 140 }) });
+      });
+      // the second file never comes: the first process dies waiting for it, with the first ride stored
+      icu.fail(`/activity/${ids[1]}/file`, 'hang', 1);
+      const owner = tg.user({ id: OWNER, firstName: 'Ana' });
+      owner.openChat();
+      const env = envFor({ INTERVALS_API_KEY: icu.apiKey, INTERVALS_ATHLETE_ID: icu.athleteId, INTERVALS_API_URL: icu.baseUrl });
+      const first = await startPolling(env);
+      await until('the second download', () => icu.requests.some((r) => r.path.endsWith(`/${ids[1]}/file`)), 60_000);
+      first.kill('SIGKILL');
+      expect((await first.exited).signal).toBe('SIGKILL');
+      expect(owner.messages()).toEqual([]);
+
+      const second = await startPolling(env);
+      await tg.waitFor(() => (owner.messages().filter((m) => m.photo).length === 3 ? true : undefined), 60_000, () => 'three ride cards');
+      second.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+      expect(second.logs().some((e) => e.msg === 'a sync was interrupted by the last stop; its rides are taken up by the next run')).toBe(true);
+
+      const out: string[] = [];
+      expect(await runCli(['rides', '--json'], (l) => out.push(l), () => undefined, env)).toBe(0);
+      const stored = JSON.parse(out.join('\n')) as { source: string; source_activity_id: string; start_time: string }[];
+      expect(stored.map((r) => [r.source, r.source_activity_id])).toEqual(ids.map((id) => ['intervals', id]));
+      expect(stored[0]!.start_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+      expect(owner.messages().filter((m) => m.photo).map((m) => m.caption?.split('\n')[0])).toEqual([
+        expect.stringContaining('Ride 30'),
+        expect.stringContaining('Ride 20'),
+        expect.stringContaining('Ride 10'),
+      ]);
+    } finally {
+      await icu.stop();
+    }
+  });
+});
+
 describe('secrets', () => {
   it('never reach the logs, even in network errors that carry the token in a URL', async () => {
     const dbPassword = 'Db-Pass-77-secret';
     const bot = await startPolling(
-      envFor({ LOG_LEVEL: 'debug', OPENROUTER_API_KEY: 'sk-or-v1-0123456789abcdef', GARMIN_USERNAME: 'ana@example.com', GARMIN_PASSWORD: 'Garmin-Pw-99' }),
+      envFor({
+        LOG_LEVEL: 'debug',
+        OPENROUTER_API_KEY: 'sk-or-v1-0123456789abcdef',
+        GARMIN_USERNAME: 'ana@example.com',
+        GARMIN_PASSWORD: 'Garmin-Pw-99',
+        // nobody listens there: the first sync's login fails at once, and must not echo the password
+        GARMIN_SSO_URL: 'http://127.0.0.1:1',
+        GARMIN_API_URL: 'http://127.0.0.1:1',
+        GARMIN_OAUTH_CONSUMER_URL: 'http://127.0.0.1:1/oauth_consumer.json',
+      }),
     );
     const owner = tg.user({ id: OWNER, firstName: 'Ana' });
     // every send dies mid-request: grammY's HttpError carries the request URL with the token

@@ -24,6 +24,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Sends a command and waits until the bot has handled it; returns the bot's messages since, as they stand now. */
+export async function command(h: Harness, text: string): Promise<Message[]> {
+  const before = h.owner.messages().at(-1)?.message_id ?? 0;
+  await h.tg.waitForConfirmed(h.owner.send(text), 30_000);
+  return h.owner.messages().filter((m) => m.message_id > before);
+}
+
+/** Polls `check` until it gives something (not undefined or false), for state outside the Telegram double. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function startHarness(
   env: Record<string, string> = {},
   beforeStart: (tg: TelegramDouble) => void = () => undefined,
@@ -45,9 +63,10 @@ export async function startHarness(
     TZ: 'Europe/Ljubljana',
     ...env,
   });
+  const owner = tg.user({ id: OWNER_ID, firstName: 'Ana' });
+  owner.openChat();
   let app = await startApp(config, { logDestination: logs, ...options });
   if (!config.webhook) await tg.waitForPoll(() => true, 20_000);
-  const owner = tg.user({ id: OWNER_ID, firstName: 'Ana' });
   return {
     tg,
     get app() {
@@ -63,7 +82,9 @@ export async function startHarness(
     logs,
     owner,
     stranger: tg.user({ id: STRANGER_ID, firstName: 'Mallory' }),
-    healthUrl: `http://127.0.0.1:${app.http?.port}/health`,
+    get healthUrl() {
+      return `http://127.0.0.1:${app.http?.port}/health`;
+    },
     answerTo: async (updateId, timeoutMs = 60_000) => {
       await tg.waitForConfirmed(updateId, timeoutMs);
       const out: Message[] = [];

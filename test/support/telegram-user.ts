@@ -88,6 +88,11 @@ export class UserDriver {
     return Buffer.from(file.bytes);
   }
 
+  /** The user has written to the bot before, so the bot can message them first (an owner always has: pairing gave the chat id). */
+  openChat(): void {
+    this.chat(true);
+  }
+
   private chat(create: true): ChatState;
   private chat(create: false): ChatState | undefined;
   private chat(create: boolean): ChatState | undefined {

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { Composer, InlineKeyboard, InputFile, type Api } from 'grammy';
 import { renderFitnessChart } from '../../charts/fitness.ts';
 import { renderPowerCurve } from '../../charts/power-curve.ts';
 import { renderRideChart } from '../../charts/ride.ts';
@@ -26,27 +26,29 @@ const RIDE_NAME = /\.(fit|tcx|gpx)(\.gz)?$|\.zip$/i;
 /** Documents that are never rides: left to the catch-all without downloading. */
 const NOT_A_RIDE = /\.(pdf|jpe?g|png|gif|webp|heic|docx?|xlsx?|pptx?|txt|csv|json|mp4|mov)$/i;
 
+/** A ride's card: its chart with the numbers (or the numbers alone), and the FTP button when it earned one. */
+export async function sendRide(api: Api, chatId: number, stored: StoredRide, profiles: ProfileService, note?: string): Promise<void> {
+  const { profile } = await profiles.resolved();
+  const tz = profile.timeZone;
+  const { caption, message } = rideSummary(stored, tz, note);
+  const hint = ftpHint(stored, profile.ftpW);
+  const keyboard = hint === null ? undefined : new InlineKeyboard().text(`Update FTP to ${hint} W`, cb.ftp(stored.workout.id));
+  const markup = (last: boolean) => (last && keyboard ? { reply_markup: keyboard } : {});
+  const chart = rideChartInput(stored, tz);
+  if (chart) {
+    await api.sendChatAction(chatId, 'upload_photo');
+    const png = await renderRideChart(chart);
+    await api.sendPhoto(chatId, new InputFile(png, `ride-${stored.workout.id}.png`), { caption, parse_mode: 'HTML', ...markup(!message) });
+    if (message) await api.sendMessage(chatId, message, { parse_mode: 'HTML', ...markup(true) });
+  } else {
+    await api.sendMessage(chatId, message ?? caption, { parse_mode: 'HTML', ...markup(true) });
+  }
+}
+
 /** `queued`: a new ride is in the analysis queue (the worker picks it up). */
 export function ridesFeature(rides: RideService, profiles: ProfileService, config: Config, queued: () => void): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-
-  async function sendRide(ctx: BotContext, stored: StoredRide, note?: string): Promise<void> {
-    const { profile } = await profiles.resolved();
-    const tz = profile.timeZone;
-    const { caption, message } = rideSummary(stored, tz, note);
-    const hint = ftpHint(stored, profile.ftpW);
-    const keyboard = hint === null ? undefined : new InlineKeyboard().text(`Update FTP to ${hint} W`, cb.ftp(stored.workout.id));
-    const markup = (last: boolean) => (last && keyboard ? { reply_markup: keyboard } : {});
-    const chart = rideChartInput(stored, tz);
-    if (chart) {
-      await ctx.replyWithChatAction('upload_photo');
-      const png = await renderRideChart(chart);
-      await ctx.replyWithPhoto(new InputFile(png, `ride-${stored.workout.id}.png`), { caption, parse_mode: 'HTML', ...markup(!message) });
-      if (message) await ctx.reply(message, { parse_mode: 'HTML', ...markup(true) });
-    } else {
-      await ctx.reply(message ?? caption, { parse_mode: 'HTML', ...markup(true) });
-    }
-  }
+  const sendRideHere = (ctx: BotContext, stored: StoredRide, note?: string) => sendRide(ctx.api, ctx.chat!.id, stored, profiles, note);
 
   feature.on('message:document', async (ctx, next) => {
     const name = ctx.message.document.file_name ?? '';
@@ -57,11 +59,11 @@ export function ridesFeature(rides: RideService, profiles: ProfileService, confi
     const bytes = claim.bytes;
     const result = await rides.importFile(bytes, name || undefined);
     if (result.kind === 'duplicate') {
-      await sendRide(ctx, result.ride, `I already have this ride (ride ${result.ride.workout.id}).`);
+      await sendRideHere(ctx, result.ride, `I already have this ride (ride ${result.ride.workout.id}).`);
       return;
     }
     ctx.logger.info({ workout_id: result.ride.workout.id, sport: result.ride.metrics.sport, tss: result.ride.metrics.tss }, 'ride saved');
-    await sendRide(ctx, result.ride);
+    await sendRideHere(ctx, result.ride);
     // the analysis follows as its own message
     queued();
   });
@@ -90,7 +92,7 @@ export function ridesFeature(rides: RideService, profiles: ProfileService, confi
       await ctx.reply(`There is no ride ${id} any more. /rides lists the ones you have.`);
       return;
     }
-    await sendRide(ctx, stored);
+    await sendRideHere(ctx, stored);
   });
 
   feature.callbackQuery(/^rd:f:(\d+)$/, async (ctx) => {

@@ -4,6 +4,7 @@ import type { AppStatus, StatusService } from '../../services/status.ts';
 import type { BotContext } from '../context.ts';
 import { formatDateTime, formatDuration } from '../format.ts';
 import { html, joinHtml, type Html } from '../html.ts';
+import { sourceHealthLines } from '../sync-view.ts';
 
 export function formatStatus(status: AppStatus, timeZone: string, now: Date): Html {
   const db =
@@ -12,11 +13,6 @@ export function formatStatus(status: AppStatus, timeZone: string, now: Date): Ht
       : html`PostgreSQL ${status.database.serverVersion} at ${status.database.location}`;
   const sources = status.sources.map((s) => html`${s.configured ? '✅' : '▫️'} ${s.label}${s.configured ? '' : ' (off)'}`);
   const coach = status.coach.kind === 'ai' ? html`AI, ${status.coach.model}` : html`built-in (no AI key)`;
-  const sync = status.lastSync
-    ? html`${status.lastSync.source} ${status.lastSync.status} at ${formatDateTime(status.lastSync.at, timeZone)}, ${status.lastSync.activitiesSynced} new${
-        status.lastSync.errorMessage ? html` — ${status.lastSync.errorMessage}` : ''
-      }`
-    : html`never`;
   const { aiUsage } = status;
   const thousands = (n: number) => n.toLocaleString('en-US');
   const usage = html`AI this month: ${aiUsage.calls} call${aiUsage.calls === 1 ? '' : 's'}, ${thousands(aiUsage.tokensIn)} tokens in, ${thousands(aiUsage.tokensOut)} out`;
@@ -36,7 +32,7 @@ export function formatStatus(status: AppStatus, timeZone: string, now: Date): Ht
     failure,
     html`Rides from:`,
     ...sources,
-    html`Last sync: ${sync}`,
+    ...(status.sync.length > 0 ? [html`Sync:`, ...sourceHealthLines(status.sync, timeZone)] : [html`Sync: off`]),
     html`Time zone: ${timeZone}`,
   ]);
 }
