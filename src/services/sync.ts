@@ -177,10 +177,8 @@ export class SyncService {
       .where(eq(sourceState.source, source));
   }
 
-  /** The rider tapped "Use these": the thresholds last offered from `source` go into the profile. */
-  async acceptThresholds(source: SourceId): Promise<ThresholdChange[]> {
-    const [state] = await this.deps.db.select().from(sourceState).where(eq(sourceState.source, source));
-    const offered = (state?.offeredThresholds ?? {}) as SourceThresholds;
+  /** The rider tapped "Use these": the values that message showed go into the profile (through /profile's ranges). */
+  async acceptThresholds(offered: SourceThresholds): Promise<ThresholdChange[]> {
     const changes = thresholdChanges(offered, await this.deps.profiles.stored());
     for (const change of changes) await this.deps.profiles.set(PROFILE_NAMES[change.key], String(change.to));
     return changes;
@@ -204,6 +202,9 @@ export class SyncService {
   private async runSource(id: SourceId, trigger: SyncTrigger, onProgress: (p: SyncProgress) => void, signal?: AbortSignal): Promise<SourceOutcome> {
     const { db, logger } = this.deps;
     const outcome: SourceOutcome = { source: id, status: 'ok', found: 0, imported: [], duplicates: 0, analysed: 0, pending: [], skipped: [], tell: false };
+    // the lock first: a pause another run set a moment ago is then seen, not raced
+    const runId = await this.acquire(id, trigger);
+    if (runId === undefined) return { ...outcome, status: 'busy' };
     const state = await this.state(id);
     const setupHash = this.deps.sources.setupHash(id);
     if (state.cooldownUntil && state.cooldownUntil > this.now() && state.setupHash && state.setupHash !== setupHash) {
@@ -216,11 +217,12 @@ export class SyncService {
     }
     if (state.cooldownUntil && state.cooldownUntil > this.now()) {
       // nothing goes to the source inside a cooldown: asking again re-arms the lock
-      await db.insert(syncLog).values({ source: id, status: 'skipped', trigger, errorMessage: `paused until ${state.cooldownUntil.toISOString()}`, lastSyncTime: this.now() });
+      await db
+        .update(syncLog)
+        .set({ status: 'skipped', errorMessage: `paused until ${state.cooldownUntil.toISOString()}`, lastSyncTime: this.now() })
+        .where(eq(syncLog.id, runId));
       return { ...outcome, status: 'cooldown', cooldownUntil: state.cooldownUntil };
     }
-    const runId = await this.acquire(id, trigger);
-    if (runId === undefined) return { ...outcome, status: 'busy' };
     const heartbeat = setInterval(() => {
       void db.update(syncLog).set({ heartbeatAt: this.now() }).where(eq(syncLog.id, runId)).catch(() => undefined);
     }, HEARTBEAT_MS);
@@ -341,20 +343,24 @@ export class SyncService {
       const file = await source.download({ id: item.activityId, startTime: item.startTime, name: item.name, type: item.type, cycling: item.cycling, durationS: null, distanceM: null });
       const analyse = !backfill || this.now().getTime() - item.startTime.getTime() <= ANALYSE_WITHIN_MS;
       const result = await rides.importFile(file.bytes, file.fileName, { source: source.id, activityId: item.activityId, name: item.name, analyse });
-      // a crash between the import and this line is harmless: the next run's import finds the ride and lands here
-      await done(result.kind === 'saved' ? 'imported' : 'duplicate', { workoutId: result.ride.workout.id, attempts: item.attempts + 1, lastError: null });
-      const saved = result.kind === 'saved';
-      return { kind: saved ? 'imported' : 'duplicate', workoutId: result.ride.workout.id, analysed: saved && analyse && result.ride.workout.type === 'cycling' };
+      const { workout } = result.ride;
+      // stored under this very id: our own import, by a run killed before it could mark the row (so still to be told)
+      const ours = result.kind === 'saved' || (workout.source === source.id && workout.sourceActivityId === item.activityId);
+      await done(ours ? 'imported' : 'duplicate', { workoutId: workout.id, attempts: item.attempts + 1, lastError: null });
+      return { kind: ours ? 'imported' : 'duplicate', workoutId: workout.id, analysed: ours && analyse && workout.type === 'cycling' };
     } catch (error) {
       if (error instanceof InvalidInput) {
         // the file itself is bad: asking again brings the same bytes
         await done('skipped', { attempts: item.attempts + 1, lastError: error.riderMessage });
         return { kind: 'skipped', reason: error.riderMessage };
       }
-      const failure = error instanceof SourceError ? error : new SourceError(source.id, 'unavailable', (error as Error).message, undefined, { cause: error });
+      const ours = !(error instanceof SourceError);
+      if (ours) this.deps.logger.error({ err: error, source: source.id, activity_id: item.activityId }, 'could not store a synced activity');
+      const failure = ours ? new SourceError(source.id, 'unavailable', (error as Error).message, undefined, { cause: error }) : error;
       const attempts = item.attempts + 1;
-      if (failure.kind === 'refused' && attempts >= MAX_ATTEMPTS) {
-        const reason = `the file was refused ${attempts} times (${failure.message})`;
+      // a refusal, or a failure of ours, that repeats is not going away; an outage (timeouts, 5xx) is, so it never counts
+      if ((failure.kind === 'refused' || ours) && attempts >= MAX_ATTEMPTS) {
+        const reason = `${ours ? 'the file could not be stored' : 'the file was refused'} ${attempts} times (${failure.message})`;
         await done('skipped', { attempts, lastError: reason });
         return { kind: 'skipped', reason };
       }
@@ -409,11 +415,11 @@ export class SyncService {
     const changes = thresholdChanges(thresholds, await this.deps.profiles.stored()).filter(
       (c) => !sameValue(c.key, before[SOURCE_KEYS[c.key]], c.to),
     );
-    await this.deps.db
-      .update(sourceState)
-      .set({ offeredThresholds: { ...thresholds } as Record<string, number> })
-      .where(eq(sourceState.source, source.id));
-    return changes.length > 0 ? changes : undefined;
+    if (changes.length === 0) return undefined;
+    // what was offered, not all the source said: a value drifting a little each run is still offered once it is far enough
+    const offered = { ...before, ...Object.fromEntries(changes.map((c) => [SOURCE_KEYS[c.key], c.to])) };
+    await this.deps.db.update(sourceState).set({ offeredThresholds: offered as Record<string, number> }).where(eq(sourceState.source, source.id));
+    return changes;
   }
 }
 

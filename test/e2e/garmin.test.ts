@@ -72,7 +72,9 @@ describe('sync from Garmin Connect', () => {
     const offer = await until('the offer', () => h.owner.messages().find((m) => textOf(m).startsWith('Garmin has other numbers')));
     expect(textOf(offer)).toContain('FTP 245 W (yours: not set)');
     expect(await h.app.database.db.select().from(riderProfile)).toEqual([]);
-    await h.tg.waitForConfirmed(h.owner.press(offer, 'th:y:garmin'), 10_000);
+    const accept = offer.reply_markup!.inline_keyboard[0]![0]!;
+    expect(accept).toEqual({ text: 'Use these', callback_data: 'th:y:garmin:f245,m185,w83' });
+    await h.tg.waitForConfirmed(h.owner.press(offer, 'th:y:garmin:f245,m185,w83'), 10_000);
     const [profile] = await h.app.database.db.select().from(riderProfile);
     expect(profile).toMatchObject({ ftpW: 245, maxHrBpm: 185, riderKg: 83 });
 

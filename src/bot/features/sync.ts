@@ -1,13 +1,13 @@
 import { Composer, GrammyError, InlineKeyboard, type Api } from 'grammy';
 import type { Config } from '../../config.ts';
 import { InvalidInput } from '../../domain/errors.ts';
-import type { SourceId } from '../../integrations/activity-source.ts';
+import type { SourceId, SourceThresholds } from '../../integrations/activity-source.ts';
 import { parseGarminTokens, type GarminTokenStore } from '../../integrations/garmin/tokens.ts';
 import type { Logger } from '../../logger.ts';
 import type { ProfileService } from '../../services/profile.ts';
 import type { PendingQuestions } from '../../services/questions.ts';
 import type { RideService } from '../../services/rides.ts';
-import type { SyncProgress, SyncService, SyncTrigger } from '../../services/sync.ts';
+import type { SyncProgress, SyncService, SyncTrigger, ThresholdChange } from '../../services/sync.ts';
 import type { BotContext } from '../context.ts';
 import { downloadDocument } from '../files.ts';
 import { formatDateTime } from '../format.ts';
@@ -30,7 +30,23 @@ const PROGRESS_EDIT_MS = 1_500;
 /** A token file sent without its partner is kept this long (in memory only). */
 const TOKEN_PART_TTL_MS = 10 * 60_000;
 const TOKEN_FILE = /^oauth[12]_token\.json$/i;
-const cb = { accept: (s: SourceId) => `th:y:${s}`, keep: (s: SourceId) => `th:n:${s}` };
+/** The offered values ride in the button itself (well under Telegram's 64 bytes): a tap applies what its message showed. */
+const THRESHOLD_LETTERS: Record<ThresholdChange['key'], string> = { ftpW: 'f', lthrBpm: 'l', maxHrBpm: 'm', riderKg: 'w' };
+const cb = {
+  accept: (s: SourceId, changes: ThresholdChange[]) => `th:y:${s}:${changes.map((c) => `${THRESHOLD_LETTERS[c.key]}${c.to}`).join(',')}`,
+  keep: (s: SourceId) => `th:n:${s}`,
+};
+
+function offeredValues(data: string): SourceThresholds {
+  const byLetter: Record<string, keyof SourceThresholds> = { f: 'ftpW', l: 'lthrBpm', m: 'maxHrBpm', w: 'weightKg' };
+  const values: SourceThresholds = {};
+  for (const part of data.split(',')) {
+    const key = byLetter[part[0] ?? ''];
+    const value = Number(part.slice(1));
+    if (key && Number.isFinite(value)) values[key] = value;
+  }
+  return values;
+}
 
 interface DeskDeps {
   /** The bot's API (with its retries), once the bot exists. */
@@ -130,7 +146,7 @@ export class SyncDesk {
     await sync.markAnnounced(report.newRides);
     for (const outcome of report.outcomes) {
       if (!outcome.offer) continue;
-      const keyboard = new InlineKeyboard().text('Use these', cb.accept(outcome.source)).text('Keep mine', cb.keep(outcome.source));
+      const keyboard = new InlineKeyboard().text('Use these', cb.accept(outcome.source, outcome.offer)).text('Keep mine', cb.keep(outcome.source));
       await api.sendMessage(chatId, thresholdOfferText(outcome.source, outcome.offer).value, { parse_mode: 'HTML', reply_markup: keyboard });
     }
     if (report.newRides.length > 0) this.deps.wakeAnalyses();
@@ -251,9 +267,9 @@ export function syncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
     await takeTokenText(ctx, ctx.message.text);
   });
 
-  feature.callbackQuery(/^th:(y|n):(garmin|intervals)$/, async (ctx) => {
-    const source = ctx.match[2] as SourceId;
-    const text = ctx.match[1] === 'y' ? thresholdAppliedText(await sync.acceptThresholds(source)) : 'Kept your numbers.';
+  feature.callbackQuery(/^th:(?:n:(?:garmin|intervals)|y:(?:garmin|intervals):([a-z0-9.,]+))$/, async (ctx) => {
+    const values = ctx.match[1];
+    const text = values ? thresholdAppliedText(await sync.acceptThresholds(offeredValues(values))) : 'Kept your numbers.';
     await ctx.answerCallbackQuery({ text: text.slice(0, 190) });
     await ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() }).catch((error: unknown) => {
       ctx.logger.debug({ err: error }, 'could not remove the thresholds buttons');
