@@ -122,6 +122,7 @@ export class RideService {
     const int = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x));
     const num = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
+    const encoded = encodeStreams(streams);
     // the ride and its place in the analysis queue, together: a crash leaves both or neither
     const inserted = await this.deps.db.transaction(async (tx) => {
       const [row] = await tx
@@ -145,19 +146,21 @@ export class RideService {
         npW: num(m.normalizedPowerW),
         tss: num(m.tss),
         metrics: metrics as unknown as Record<string, unknown>,
-        streams: encodeStreams(streams),
+        streams: encoded,
       })
       // either unique key: the same ride arrived a moment ago (a re-delivered update, another source)
       .onConflictDoNothing()
-      .returning({ id: workouts.id });
+      // not the streams: we have them (reading the blob back costs as much as writing it)
+      .returning(summaryColumns());
       // cycling is analysed; other sports are stored for load only
       if (row && m.sport === 'cycling' && origin?.analyse !== false) await queueAnalysis(tx, row.id);
       return row;
     });
+    if (inserted) return { kind: 'saved', ride: { workout: inserted, metrics, streams: decodeStreams(encoded) } };
+    // no row inserted: the same ride was saved a moment ago (a re-delivered update, another source)
     const stored = await this.findExisting(source, sourceActivityId, contentHash);
     if (!stored) throw new Error(`workout ${source}/${sourceActivityId} vanished after insert`);
-    // no row inserted: the same ride was saved a moment ago (a re-delivered update)
-    return inserted ? { kind: 'saved', ride: stored } : { kind: 'duplicate', ride: stored };
+    return { kind: 'duplicate', ride: stored };
   }
 
   /** Newest ride first. */
@@ -304,12 +307,12 @@ export class RideService {
   /** The ride stored under this source id, or the same file from anywhere. */
   private async findExisting(source: string, sourceActivityId: string, contentHash: string): Promise<StoredRide | undefined> {
     const [row] = await this.deps.db
-      .select()
+      .select({ id: workouts.id })
       .from(workouts)
       .where(or(and(eq(workouts.source, source), eq(workouts.sourceActivityId, sourceActivityId)), eq(workouts.contentHash, contentHash)))
       .orderBy(workouts.id)
       .limit(1);
-    return row ? toStored(row) : undefined;
+    return row ? this.get(row.id) : undefined;
   }
 }
 
