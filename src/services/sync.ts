@@ -26,6 +26,8 @@ const MAX_ATTEMPTS = 5;
 export const BATCH_THRESHOLD = 3;
 /** In a backfill, rides older than this are history: they change no plan, so they are not analysed. */
 const ANALYSE_WITHIN_MS = 2 * DAY_MS;
+/** The pause between two activities, so a chat message waiting behind a long backfill is answered in between. */
+const BREATHER_MS = 20;
 /** Transient failures in a row (timeouts, 5xx) after which a run stops and leaves the rest for the next. */
 const TRANSIENT_STREAK_LIMIT = 2;
 
@@ -262,6 +264,8 @@ export class SyncService {
         }
         await db.update(syncLog).set({ heartbeatAt: this.now(), activitiesSynced: outcome.imported.length }).where(eq(syncLog.id, runId));
         onProgress({ source: source.id, done: index + 1, total: pending.length });
+        // a backfill is background work: leave the event loop to the chat between rides
+        await new Promise((resolve) => setTimeout(resolve, BREATHER_MS));
       }
       outcome.offer = await this.offerThresholds(source, log);
       await this.finish(runId, 'ok', outcome, undefined);
