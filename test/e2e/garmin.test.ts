@@ -120,6 +120,9 @@ describe('sync from Garmin Connect', () => {
     expect(garmin.requests).toEqual([]);
     expect((await command(h, '/garmin')).map(textOf).join('\n')).toMatch(/Tokens: none yet\.[\s\S]*oauth1_token\.json and oauth2_token\.json/);
 
+    // a question for the coach meanwhile is just that
+    expect((await command(h, 'what is my FTP?')).map(textOf).join('\n')).toContain('FTP');
+    expect(h.tg.calls.filter((c) => c.method === 'deleteMessage')).toHaveLength(0);
     // a paste that is not a token: one sentence, the message deleted anyway, nothing saved
     const bad = await command(h, '{"hello": "not a token"}');
     expect(bad.map(textOf)).toEqual([expect.stringMatching(/Garmin/)]);

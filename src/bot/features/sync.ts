@@ -262,7 +262,8 @@ export function syncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
   });
 
   feature.on('message:text', async (ctx, next) => {
-    if (ctx.message.text.startsWith('/')) return next();
+    // after /garmin, only what looks like token material is taken (and deleted): a question for the coach goes on
+    if (!looksLikeTokens(ctx.message.text)) return next();
     if ((await questions.current())?.kind !== 'garmin_tokens') return next();
     await takeTokenText(ctx, ctx.message.text);
   });
@@ -278,6 +279,12 @@ export function syncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
   });
 
   return feature;
+}
+
+/** JSON, or one long unbroken string (garth's base64 dump). */
+function looksLikeTokens(text: string): boolean {
+  const t = text.trim();
+  return /^[[{]/.test(t) || /^[A-Za-z0-9+/=_-]{40,}$/.test(t);
 }
 
 /** One of the two files (oauth1 or oauth2) on its own, so its partner can follow. */
