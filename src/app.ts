@@ -172,7 +172,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let schedule: ScheduledTask | undefined;
   if (desk) {
     const timeZone = await profiles.timeZone();
-    schedule = cron.schedule(config.sync.cron, () => void desk.start('schedule'), { timezone: timeZone, name: 'sync', noOverlap: true });
+    // node-cron's own warnings (a missed tick under load) go to our log, not to the console
+    const cronLog = logger.child({ job: 'sync' });
+    schedule = cron.schedule(config.sync.cron, () => void desk.start('schedule'), {
+      timezone: timeZone,
+      name: 'sync',
+      noOverlap: true,
+      logger: {
+        info: (message) => cronLog.info(message),
+        warn: (message) => cronLog.warn(message),
+        error: (message, err) => cronLog.error({ err: err ?? message }, String(message)),
+        debug: (message) => cronLog.debug(String(message)),
+      },
+    });
     // a source never synced (the first backfill) or rides a stop left pending: no need to wait for the clock
     if (await sync.hasWork()) desk.start('start');
     logger.info({ cron: config.sync.cron, time_zone: timeZone, next: schedule.getNextRun()?.toISOString() }, 'sync scheduled');

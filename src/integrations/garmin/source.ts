@@ -190,6 +190,10 @@ export class GarminSource implements ActivitySource {
     http.client.defaults.timeout = this.options.timeoutMs;
     // login() always fetched the hard-coded S3 URL, with the global axios and no timeout
     http.fetchOauthConsumer = () => this.fetchConsumer(gc);
+    // its page-title check prints every title to stdout (our stdout is JSON lines); the same check, quietly
+    http.handlePageTitle = (html: string) => {
+      if (/<title>[^<]*Update Phone Number/i.test(html)) throw new Error('login failed (Update Phone number)');
+    };
     // the library's MFA hook is empty: an MFA page would end as "ticket not found"
     http.handleMFA = (html: string) => {
       if (/<title>[^<]*MFA[^<]*<\/title>/i.test(html)) {
@@ -222,7 +226,11 @@ export class GarminSource implements ActivitySource {
   private renew(gc: Gc): Promise<void> {
     this.renewal ??= (async () => {
       try {
-        await gc.client.refreshOauth2Token();
+        // refreshOauth2Token() less its console.log (our stdout is JSON lines): the same exchange with the oauth1 token
+        const http = gc.client;
+        if (!http.OAUTH_CONSUMER) await http.fetchOauthConsumer();
+        if (!http.oauth1Token || !http.OAUTH_CONSUMER) throw new SourceError('garmin', 'auth', 'No Garmin oauth1 token to renew the session with');
+        await http.exchange({ oauth: http.getOauthClient(http.OAUTH_CONSUMER), token: http.oauth1Token });
       } catch (error) {
         const failure = toSourceError(error, 'refresh');
         // dead tokens: with a password configured, the next run (after the pause) logs in afresh
