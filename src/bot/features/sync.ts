@@ -110,13 +110,19 @@ export class SyncDesk {
     const timeZone = await profiles.timeZone();
     let lastEdit = 0;
     let shown = '';
-    const show = async (text: string, parseMode?: 'HTML') => {
-      if (statusMessageId === undefined || text === shown) return;
+    // edits one after another, so a late progress edit never lands over the result
+    let editing = Promise.resolve();
+    const show = (text: string, parseMode?: 'HTML') => {
+      if (statusMessageId === undefined || text === shown) return editing;
       shown = text;
       lastEdit = Date.now();
-      await api.editMessageText(chatId, statusMessageId, text, parseMode ? { parse_mode: parseMode } : {}).catch((error: unknown) => {
-        logger.debug({ err: error }, 'could not edit the sync status message');
-      });
+      editing = editing.then(() =>
+        api.editMessageText(chatId, statusMessageId, text, parseMode ? { parse_mode: parseMode } : {}).then(
+          () => undefined,
+          (error: unknown) => logger.debug({ err: error }, 'could not edit the sync status message'),
+        ),
+      );
+      return editing;
     };
     const report = await sync.run(
       trigger,
