@@ -1,3 +1,5 @@
+import { withDeadline } from '../deadline.ts';
+
 /**
  * Where synced rides come from. Each source (Garmin Connect, intervals.icu) lists
  * activities, hands out one activity's original file, and says what thresholds it
@@ -85,9 +87,6 @@ export class SourceError extends Error {
 
 /** Rejects with a `timeout` SourceError when `work` takes longer than `ms` (the work itself is abandoned). */
 export function withTimeout<T>(source: SourceId, what: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SourceError(source, 'timeout', `${what} took longer than ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  const limit = ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+  return withDeadline(work, ms, () => new SourceError(source, 'timeout', `${what} took longer than ${limit}`));
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { TelegramReachability } from '../bot/api-monitor.ts';
+import { withDeadline } from '../deadline.ts';
 import type { SourceCatalog } from '../integrations/sources.ts';
 import type { SyncService } from './sync.ts';
 
@@ -23,16 +24,9 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 3_000;
 
-async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A check that does not answer in time fails, naming what did not answer. */
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  return withDeadline(work, CHECK_TIMEOUT_MS, () => new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`));
 }
 
 function describe(error: unknown): string {
