@@ -33,7 +33,7 @@ export interface RemoteFile {
   fileName: string;
 }
 
-/** What the source knows of the rider; absent when it does not say. */
+/** What the source knows of the rider, as it says it (absent when unset); the sync offers only values /profile would accept. */
 export interface SourceThresholds {
   ftpW?: number;
   lthrBpm?: number;

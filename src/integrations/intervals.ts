@@ -26,8 +26,6 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { PROFILE_FIELDS } from '../domain/profile-fields.ts';
-import type { RiderProfile } from '../domain/profile.ts';
 import { sniffRideFormat } from '../domain/ride-file.ts';
 import { isTimeZone } from '../domain/time-zone.ts';
 import type { Logger } from '../logger.ts';
@@ -227,25 +225,15 @@ function thresholdsOf(athlete: Athlete): SourceThresholds {
   const settings = athlete.sportSettings ?? [];
   const ride = settings.find((s) => s.types?.includes('Ride')) ?? settings.find((s) => s.types?.some((t) => CYCLING_TYPES.has(t)));
   const thresholds: SourceThresholds = {};
-  const put = (into: keyof SourceThresholds, field: keyof RiderProfile, value: number | null | undefined) => {
-    const accepted = plausible(field, value);
-    if (accepted !== undefined) thresholds[into] = accepted;
+  // intervals.icu writes 0 or null for what is not set
+  const put = (into: keyof SourceThresholds, value: number | null | undefined) => {
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) thresholds[into] = value;
   };
-  put('ftpW', 'ftpW', ride?.ftp);
-  put('lthrBpm', 'lthrBpm', ride?.lthr);
-  put('maxHrBpm', 'maxHrBpm', ride?.max_hr);
-  put('weightKg', 'riderKg', athlete.icu_weight ?? athlete.weight);
+  put('ftpW', ride?.ftp);
+  put('lthrBpm', ride?.lthr);
+  put('maxHrBpm', ride?.max_hr);
+  put('weightKg', athlete.icu_weight ?? athlete.weight);
   return thresholds;
-}
-
-/** The same ranges `/profile` accepts, so a source never offers what the rider could not type (0 W, 999 bpm). */
-function plausible(field: keyof RiderProfile, value: number | null | undefined): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  try {
-    return PROFILE_FIELDS.find((f) => f.key === field)?.parse(String(value)) as number | undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function athleteZone(athlete: Athlete): string {

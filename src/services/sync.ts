@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-
 import type { Db } from '../db/client.ts';
 import { sourceState, syncItems, syncLog } from '../db/schema.ts';
 import { InvalidInput } from '../domain/errors.ts';
+import { findProfileField } from '../domain/profile-fields.ts';
 import type { RiderProfile } from '../domain/profile.ts';
 import { SourceError, type ActivitySource, type RemoteActivity, type SourceId, type SourceThresholds } from '../integrations/activity-source.ts';
 import type { SourceCatalog } from '../integrations/sources.ts';
@@ -431,19 +432,30 @@ const SOURCE_KEYS: Record<ThresholdChange['key'], keyof SourceThresholds> = { ft
 /** The /profile names the values are stored through (so the same ranges apply). */
 const PROFILE_NAMES: Record<ThresholdChange['key'], string> = { ftpW: 'ftp', lthrBpm: 'lthr', maxHrBpm: 'maxhr', riderKg: 'weight' };
 
+function acceptedByProfile(key: ThresholdChange['key'], value: number): boolean {
+  try {
+    findProfileField(PROFILE_NAMES[key]).parse(String(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function sameValue(key: ThresholdChange['key'], a: number | null | undefined, b: number): boolean {
   if (a === null || a === undefined) return false;
   // scales disagree by a few hundred grams from day to day: not worth a question
   return key === 'riderKg' ? Math.abs(a - b) < 0.5 : Math.round(a) === Math.round(b);
 }
 
-/** Source values that differ from the stored profile (weights rounded to 0.1 kg, the rest to whole numbers). */
+/** Source values that differ from the stored profile and that /profile would accept (weights to 0.1 kg, the rest to whole numbers). */
 export function thresholdChanges(source: SourceThresholds, profile: RiderProfile): ThresholdChange[] {
   const changes: ThresholdChange[] = [];
   for (const key of Object.keys(SOURCE_KEYS) as ThresholdChange['key'][]) {
     const value = source[SOURCE_KEYS[key]];
     if (value === undefined) continue;
     const to = key === 'riderKg' ? Math.round(value * 10) / 10 : Math.round(value);
+    // the ranges /profile accepts: a source's typo (an FTP of 2450 W) is never offered
+    if (!acceptedByProfile(key, to)) continue;
     const from = profile[key] ?? null;
     if (!sameValue(key, from, to)) changes.push({ key, from, to });
   }

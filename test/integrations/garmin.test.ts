@@ -329,14 +329,14 @@ describe('GarminSource.thresholds', () => {
     expect(await source().thresholds()).toEqual({ lthrBpm: 168, maxHrBpm: 191, weightKg: 71.5 });
   });
 
-  it('leaves out implausible values', async () => {
+  it('reports the numbers as Garmin has them (grams as kg), leaving out what is unset (0 or null)', async () => {
     await withSavedTokens();
     const settings = JSON.parse(await fixture('user-settings.json'));
-    settings.userData.weight = 830; // someone typed 0.83 kg
-    settings.userData.lactateThresholdHeartRate = 320;
+    settings.userData.weight = 830; // someone typed 0.83 kg: the sync, not the source, judges it
+    settings.userData.lactateThresholdHeartRate = 0;
     garmin.fail('/userprofile-service/userprofile/user-settings', { status: 200, body: JSON.stringify(settings) });
     garmin.fail('/latestFunctionalThresholdPower/CYCLING', { status: 200, body: '{"sport":"CYCLING","functionalThresholdPower":2450}' });
-    expect(await source().thresholds()).toEqual({ maxHrBpm: 185 });
+    expect(await source().thresholds()).toEqual({ ftpW: 2450, maxHrBpm: 185, weightKg: 0.8 });
   });
 });
 

@@ -157,7 +157,7 @@ describe('IntervalsSource.thresholds', () => {
     expect(icu.requests[0]?.path).toBe(`/api/v1/athlete/${icu.athleteId}`);
   });
 
-  it('leaves out what is absent or implausible, and ignores other sports', async () => {
+  it('leaves out what is absent or zero (the sync judges the rest), and ignores other sports', async () => {
     icu.setAthlete({
       icu_weight: null,
       weight: 4,
@@ -166,7 +166,7 @@ describe('IntervalsSource.thresholds', () => {
         { id: 2, types: ['VirtualRide'], ftp: 0, lthr: 160, max_hr: 999 },
       ],
     });
-    expect(await source().thresholds()).toEqual({ lthrBpm: 160 });
+    expect(await source().thresholds()).toEqual({ lthrBpm: 160, maxHrBpm: 999, weightKg: 4 });
   });
 
   it('says nothing without cycling settings', async () => {

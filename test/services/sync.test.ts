@@ -839,6 +839,12 @@ describe('SyncService: thresholds from the source', () => {
     expect((await runOne(sync)).offer).toEqual([{ key: 'riderKg', from: 71, to: 71.6 }]);
   });
 
+  it('values /profile would refuse are never offered (a source typo such as an FTP of 2450 W)', async () => {
+    const garmin = new FakeSource('garmin');
+    garmin.thresholdValues = { ftpW: 2450, lthrBpm: 320, maxHrBpm: 185, weightKg: 0.8 };
+    expect((await runOne(service(catalog(garmin)))).offer).toEqual([{ key: 'maxHrBpm', from: null, to: 185 }]);
+  });
+
   it('a weight drifting a little each run is offered again once it is far from the last offer', async () => {
     await profiles.set('weight', '71');
     const garmin = new FakeSource('garmin');

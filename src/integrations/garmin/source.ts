@@ -118,11 +118,11 @@ export class GarminSource implements ActivitySource {
       if (!userData) throw malformed('the user settings have no userData');
       if (!Array.isArray(zones)) throw malformed('the heart rate zones are not a list');
       const zone = [zones.find((z) => z?.sport === 'CYCLING'), zones.find((z) => z?.sport === 'DEFAULT')].find(isObject);
-      const weightG = plausible(userData.weight, 30_000, 200_000);
+      const weightG = positive(userData.weight);
       const thresholds: SourceThresholds = {
-        ftpW: plausible(ftpW, 50, 600),
-        lthrBpm: plausible(userData.lactateThresholdHeartRate, 100, 230),
-        maxHrBpm: plausible(zone?.maxHeartRateUsed, 100, 230),
+        ftpW: positive(ftpW),
+        lthrBpm: positive(userData.lactateThresholdHeartRate),
+        maxHrBpm: positive(zone?.maxHeartRateUsed),
         weightKg: weightG === undefined ? undefined : Math.round(weightG / 100) / 10,
       };
       return Object.fromEntries(Object.entries(thresholds).filter(([, value]) => value !== undefined));
@@ -408,8 +408,9 @@ function malformed(what: string): SourceError {
   return new SourceError('garmin', 'malformed', `Garmin's answer was unusable: ${what}`);
 }
 
-function plausible(value: unknown, min: number, max: number): number | undefined {
-  return typeof value === 'number' && value >= min && value <= max ? Math.round(value) : undefined;
+/** A number Garmin has set (it writes 0 or null for unset). */
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 function finite(value: unknown): number | null {
