@@ -1,4 +1,4 @@
-import { SOURCE_LABELS, type SourceErrorKind, type SourceId } from '../integrations/activity-source.ts';
+import { SOURCE_LABELS, type SourceId } from '../integrations/activity-source.ts';
 import type { WorkoutSummaryRow } from '../services/rides.ts';
 import type { SourceHealth, SourceOutcome, SyncProgress, SyncReport, ThresholdChange } from '../services/sync.ts';
 import { formatDateTime } from './format.ts';
@@ -13,11 +13,15 @@ export const NO_SOURCES =
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The status message while a sync runs: "Garmin: 3 of 7". */
-export function progressText(progress: SyncProgress | undefined, sources: SourceId[]): string {
-  if (!progress) return `🔄 Syncing ${sources.map((s) => SOURCE_LABELS[s]).join(' and ')}…`;
+/** The status message before the first source answers. */
+export function startingText(sources: SourceId[]): string {
+  return `🔄 Syncing ${sources.map((s) => SOURCE_LABELS[s]).join(' and ')}…`;
+}
+
+/** Where a run is: "Garmin: 3 of 7". */
+export function progressLine(progress: SyncProgress): string {
   const label = SOURCE_LABELS[progress.source];
-  return progress.total === 0 ? `🔄 ${label}: looking for new activities…` : `🔄 ${label}: ${progress.done} of ${progress.total}`;
+  return progress.total === 0 ? `${label}: looking for new activities…` : `${label}: ${progress.done} of ${progress.total}`;
 }
 
 /** One line per source: what the run did, or why it did not. */
@@ -39,30 +43,28 @@ function outcomeLine(o: SourceOutcome, timeZone: string): Html {
   return html`${label}: ${parts.join(', ')}.`;
 }
 
-/** Where to go when a source is shut: the same three roads whatever the cause. */
+/** What the rider can do while a source is paused. */
 const GARMIN_ROADS =
   'Meanwhile: send the ride’s .fit file here (it always works), import tokens made on a computer where the Garmin login works with /garmin, or add intervals.icu (INTERVALS_API_KEY), which Garmin feeds officially.';
+const FILES_WORK = 'Ride files you send here always work.';
 
 /**
  * The one message a lockout or a refused login gets (a cron tick later does not
- * repeat it): what happened, until when nothing is asked, what the rider can do.
+ * repeat it): what happened (the source's own sentence), until when nothing is
+ * asked, what the rider can do.
  */
 export function noticeText(o: SourceOutcome, timeZone: string): string | undefined {
   if (!o.tell || !o.error || !o.cooldownUntil) return undefined;
-  const until = formatDateTime(o.cooldownUntil, timeZone);
-  const kind: SourceErrorKind = o.error.kind;
-  if (o.source === 'intervals') {
-    if (kind === 'auth' || kind === 'blocked')
-      return `${o.error.message}. I paused intervals.icu until ${until}; restart me once .env is fixed and I try again at once. Ride files you send here always work.`;
-    return `intervals.icu is limiting requests (${o.error.message}), so I paused it until ${until} and will not ask before then. Ride files you send here always work.`;
-  }
-  const why: Record<string, string> = {
-    rate_limited: `Garmin is limiting requests from your account (${o.error.message}). Limits are per account and asking again re-arms them`,
-    blocked: `Garmin refused access (${o.error.message}); since March 2026 Garmin blocks many logins from servers`,
-    auth: `Garmin no longer accepts the saved login (${o.error.message})`,
-    mfa: `Garmin wants a second factor (MFA) or gave no login ticket (${o.error.message}), which I cannot answer from here`,
-  };
-  return `${why[kind] ?? `Garmin failed (${o.error.message})`}. I paused Garmin sync until ${until} and will not contact Garmin before then. ${GARMIN_ROADS}`;
+  const { kind, status } = o.error;
+  const label = SOURCE_LABELS[o.source];
+  const why =
+    kind === 'rate_limited'
+      ? ' Limits are per account, and asking again re-arms them.'
+      : o.source === 'garmin' && kind === 'blocked' && status === 403
+        ? ' Since March 2026 Garmin refuses many requests from servers.'
+        : '';
+  const roads = o.source === 'garmin' ? GARMIN_ROADS : kind === 'auth' || kind === 'blocked' ? `Restart me once .env is fixed and I try again at once. ${FILES_WORK}` : FILES_WORK;
+  return `${o.error.message}.${why} I paused ${label} sync until ${formatDateTime(o.cooldownUntil, timeZone)} and will not contact it before then. ${roads}`;
 }
 
 /** Where a paused source's reason is told again. */
@@ -87,7 +89,7 @@ export function backfillSummary(rides: WorkoutSummaryRow[], analysed: number, ti
     ...lines,
     ...(more > 0 ? [html`… and ${more} more: /rides lists them all.`] : []),
     html`They count for your fitness now (/fitness). ${
-      analysed > 0 ? `The last ${plural(analysed, 'ride')} ${analysed === 1 ? 'is' : 'are'} being analysed; ` : ''
+      analysed === 0 ? '' : analysed === 1 ? 'The ride of the last two days is being analysed; ' : `The ${analysed} rides of the last two days are being analysed; `
     }/analyse N analyses any other.`,
   ]);
 }

@@ -95,8 +95,10 @@ describe('sync from Garmin Connect', () => {
     addRide(garmin, 5);
     garmin.fail('/activitylist-service/', { status: 429, body: '{"message":"Too Many Requests"}' }, 1);
     const h = await harness(garmin, { SYNC_CRON: '* * * * * *' });
-    const notice = await until('the notice', () => h.owner.messages().find((m) => textOf(m).startsWith('Garmin is limiting requests')));
-    expect(textOf(notice)).toMatch(/paused Garmin sync until .* will not contact Garmin before then\. Meanwhile: send the ride’s \.fit file here/);
+    const notice = await until('the notice', () => h.owner.messages().find((m) => textOf(m).startsWith('Garmin rate-limited the account')));
+    expect(textOf(notice)).toMatch(
+      /^Garmin rate-limited the account \(activity list, HTTP 429\)\. Limits are per account, and asking again re-arms them\. I paused Garmin sync until .* and will not contact it before then\. Meanwhile: send the ride’s \.fit file here/,
+    );
     const [state] = await h.app.database.db.select().from(sourceState).where(eq(sourceState.source, 'garmin'));
     expect(state!.cooldownUntil!.getTime() - Date.now()).toBeGreaterThan(1.9 * HOUR_MS);
     const asked = garmin.requests.length;
@@ -106,7 +108,7 @@ describe('sync from Garmin Connect', () => {
     await h.restart();
     await new Promise((r) => setTimeout(r, 1_500));
     expect(garmin.requests.length).toBe(asked);
-    expect(h.owner.messages().filter((m) => textOf(m).startsWith('Garmin is limiting requests'))).toHaveLength(1);
+    expect(h.owner.messages().filter((m) => textOf(m).startsWith('Garmin rate-limited the account'))).toHaveLength(1);
     const garminState = (await command(h, '/garmin')).map(textOf).join('\n');
     expect(garminState).toMatch(/Garmin: paused until .*last error: Garmin rate-limited the account/);
   });

@@ -99,7 +99,7 @@ describe('sync from intervals.icu', () => {
     const queued = await h.app.database.db.select().from(analyses);
     const newest = (await rides(h)).at(-1)!;
     expect(queued.map((a) => a.workoutId)).toEqual([newest.id]);
-    expect(textOf(summary)).toContain('The last 1 ride is being analysed');
+    expect(textOf(summary)).toContain('The ride of the last two days is being analysed; /analyse N analyses any other.');
     // the Strava stub is kept as skipped with its reason, and the log says so
     const [stub] = await h.app.database.db.select().from(syncItems).where(eq(syncItems.status, 'skipped'));
     expect(stub?.lastError).toMatch(/Strava/);
@@ -164,7 +164,7 @@ describe('sync from intervals.icu', () => {
     icu.fail('/activities', { status: 401, body: '{"status":401,"error":"Unauthorized"}' }, 1);
     const h = await harness(icu, { SYNC_CRON: '* * * * * *' });
     const notice = await until('the notice', () => h.owner.messages().find((m) => textOf(m).startsWith('intervals.icu refused')));
-    expect(textOf(notice)).toMatch(/check INTERVALS_API_KEY.*I paused intervals\.icu until .*; restart me once \.env is fixed/);
+    expect(textOf(notice)).toMatch(/check INTERVALS_API_KEY.*\. I paused intervals\.icu sync until .* and will not contact it before then\. Restart me once \.env is fixed/);
     const [state] = await h.app.database.db.select().from(sourceState).where(eq(sourceState.source, 'intervals'));
     expect(state!.cooldownUntil!.getTime() - Date.now()).toBeGreaterThan(1.9 * HOUR_MS);
     const requests = icu.requests.length;

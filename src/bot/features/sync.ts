@@ -17,9 +17,10 @@ import {
   cooldownLine,
   NO_SOURCES,
   noticeText,
-  progressText,
+  progressLine,
   resultText,
   sourceHealthLines,
+  startingText,
   thresholdAppliedText,
   thresholdOfferText,
 } from '../sync-view.ts';
@@ -128,7 +129,7 @@ export class SyncDesk {
       trigger,
       (progress) => {
         run.progress = progress;
-        if (Date.now() - lastEdit >= PROGRESS_EDIT_MS || progress.done === progress.total) void show(progressText(progress, []));
+        if (Date.now() - lastEdit >= PROGRESS_EDIT_MS || progress.done === progress.total) void show(`🔄 ${progressLine(progress)}`);
       },
       this.stopping.signal,
     );
@@ -182,7 +183,7 @@ export function syncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
   feature.command('sync', async (ctx) => {
     const timeZone = await profiles.timeZone();
     if (desk.busy) {
-      await ctx.reply(`A sync is already running${desk.progress ? ` — ${progressText(desk.progress, []).replace('🔄 ', '')}` : ''}.`);
+      await ctx.reply(`A sync is already running${desk.progress ? ` — ${progressLine(desk.progress)}` : ''}.`);
       return;
     }
     const health = await sync.health();
@@ -195,7 +196,7 @@ export function syncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
       await ctx.reply(health.map((h) => cooldownLine(h.source, h.cooldownUntil!, timeZone)).join('\n'));
       return;
     }
-    const status = await ctx.reply(progressText(undefined, health.map((h) => h.source)));
+    const status = await ctx.reply(startingText(health.map((h) => h.source)));
     desk.start('command', status.message_id);
   });
 
