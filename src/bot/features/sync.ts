@@ -182,18 +182,19 @@ export function syncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
 
   feature.command('sync', async (ctx) => {
     const timeZone = await profiles.timeZone();
-    if (desk.busy) {
-      await ctx.reply(`A sync is already running${desk.progress ? ` — ${progressLine(desk.progress)}` : ''}.`);
-      return;
-    }
     const health = await sync.health();
     if (health.length === 0) {
       await ctx.reply(NO_SOURCES);
       return;
     }
     // every source paused: one short line each, the advice was given when the pause began
+    // (asked first: a cron tick that only finds the pause must not answer for it)
     if (health.every((h) => h.cooldownUntil)) {
       await ctx.reply(health.map((h) => cooldownLine(h.source, h.cooldownUntil!, timeZone)).join('\n'));
+      return;
+    }
+    if (desk.busy) {
+      await ctx.reply(`A sync is already running${desk.progress ? ` — ${progressLine(desk.progress)}` : ''}.`);
       return;
     }
     const status = await ctx.reply(startingText(health.map((h) => h.source)));
