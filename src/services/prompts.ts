@@ -4,17 +4,16 @@ import type { Db } from '../db/client.ts';
 import { prompts } from '../db/schema.ts';
 import { InvalidInput } from '../domain/errors.ts';
 import { checkTemplate, PROMPT_ACTION_NAMES, PROMPT_ACTIONS, type PromptAction } from '../domain/prompts.ts';
+import { PROMPTS_DIR } from '../paths.ts';
 
 export type PromptRow = typeof prompts.$inferSelect;
 
 /** The longest template we take: one Telegram message, so it can be shown and sent back whole. */
 export const PROMPT_MAX_CHARS = 4000;
 
-const SEED_DIR = new URL('../../prompts/', import.meta.url);
-
 /** The file in prompts/ that seeds an action. */
 export function seedFile(action: PromptAction): URL {
-  return new URL(`${action}.md`, SEED_DIR);
+  return new URL(`${action}.md`, PROMPTS_DIR);
 }
 
 /**
