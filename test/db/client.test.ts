@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
@@ -47,6 +50,30 @@ describe(`database (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`
     const journal = JSON.parse(readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
     expect(journal.entries.length).toBeGreaterThan(1);
     expect(applied[0]?.n).toBe(journal.entries.length);
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_URL)('embedded: the memory settings hold, and a first start killed during initdb is redone', async () => {
+    const settings = await rows<{ name: string; setting: string; unit: string }>(
+      sql`select name, setting, unit from pg_settings where name in ('shared_buffers', 'maintenance_work_mem') order by name`,
+    );
+    expect(settings).toEqual([
+      { name: 'maintenance_work_mem', setting: '16384', unit: 'kB' },
+      { name: 'shared_buffers', setting: '2048', unit: '8kB' },
+    ]);
+    // what a kill during initdb leaves: a folder with PG_VERSION, half made, and the marker beside it
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'coach-initdb-'));
+    const dir = path.join(dataDir, 'pgdata');
+    await mkdir(path.join(dir, 'base'), { recursive: true });
+    await writeFile(path.join(dir, 'PG_VERSION'), '17\n');
+    await writeFile(`${dir}.initdb`, '');
+    const reopened = await openDatabase({ dataDir });
+    try {
+      await reopened.ping();
+      await expect(access(`${dir}.initdb`)).rejects.toThrow();
+    } finally {
+      await reopened.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a second workout with the same source id (unique natural key)', async () => {
