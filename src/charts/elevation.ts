@@ -4,7 +4,7 @@
  */
 import type { Chart, ChartDataset, Plugin } from 'chart.js';
 import { lttb } from '../domain/lttb.ts';
-import { axisTitle, CHART_SIZE, COLORS, FONT_FAMILY, FONT_SIZE, renderChart, withAlpha } from './render.ts';
+import { axisTitle, CHART_SIZE, COLORS, FONT_SIZE, renderChart, withAlpha } from './render.ts';
 
 export interface ElevationClimb {
   startM: number;
@@ -153,7 +153,7 @@ function climbLabels(climbs: { label: string; fromKm: number; toKm: number }[]):
       const height = FONT_SIZE.label + 10;
       const placed: { label: string; peak: { x: number; y: number }; centre: number; width: number; left: number; right: number; top: number; bottom: number }[] = [];
       ctx.save();
-      ctx.font = `${FONT_SIZE.label}px ${FONT_FAMILY}`;
+      ctx.font = `${FONT_SIZE.label}px ${chart.options.font?.family ?? 'sans-serif'}`; // the engine's registered font
       const order = [...climbs].sort((a, b) => b.toKm - b.fromKm - (a.toKm - a.fromKm));
       for (const climb of order) {
         const from = x.getPixelForValue(climb.fromKm);
