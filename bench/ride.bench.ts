@@ -88,9 +88,9 @@ function bareSdk(): number {
   return performance.now() - t0;
 }
 
-function pipeline(): { decode: number; metrics: number; encode: number; total: number; blobBytes: number } {
+async function pipeline(): Promise<{ decode: number; metrics: number; encode: number; total: number; blobBytes: number }> {
   const t0 = performance.now();
-  const ride = decodeRideFile(bytes, 'bench.fit');
+  const ride = await decodeRideFile(bytes, 'bench.fit');
   const t1 = performance.now();
   const streams = rideStreams(ride);
   const m = computeRideMetrics(ride, profile, streams);
@@ -104,17 +104,17 @@ function pipeline(): { decode: number; metrics: number; encode: number; total: n
 const gc = (globalThis as { gc?: () => void }).gc;
 for (let i = 0; i < WARMUP; i++) {
   bareSdk();
-  pipeline();
+  await pipeline();
 }
 const sdk: number[] = [];
-const ours: ReturnType<typeof pipeline>[] = [];
+const ours: Awaited<ReturnType<typeof pipeline>>[] = [];
 for (let i = 0; i < RUNS; i++) {
   gc?.();
   if (i % 2 === 0) {
     sdk.push(bareSdk());
-    ours.push(pipeline());
+    ours.push(await pipeline());
   } else {
-    ours.push(pipeline());
+    ours.push(await pipeline());
     sdk.push(bareSdk());
   }
 }

@@ -189,7 +189,7 @@ export async function runCli(
       const analysis = analyseRoute(parseGpx(bytes), profile, defaultsUsed);
       out(parsed.values.json ? JSON.stringify(routeJson(analysis), null, 2) : routeText(analysis));
     } else {
-      const ride = decodeRideFile(bytes, file);
+      const ride = await decodeRideFile(bytes, file);
       const computed = computeRideMetrics(ride, profile);
       // a device whose clock was never set dates its rides 1989-12-31: say unknown instead
       const metrics = ride.clockSet ? computed : { ...computed, startTimeMs: null };

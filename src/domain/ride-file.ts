@@ -4,7 +4,6 @@
  * only the tie-breaker when the bytes say nothing.
  */
 import { InvalidGpx, InvalidInput } from './errors.ts';
-import { decodeFit } from './fit.ts';
 import { parseGpx } from './gpx.ts';
 import type { ParsedGpx } from './gpx.ts';
 import type { Sample } from './samples.ts';
@@ -17,11 +16,18 @@ export type { DecodedRide, DeviceSummary, RideDevice, RideFormat, Sport, TimerPa
 const UNKNOWN_FORMAT_MESSAGE =
   'I can read ride files in .fit, .gpx and .tcx format, and this file is none of those.';
 
-export function decodeRideFile(bytes: Uint8Array, fileName?: string): DecodedRide {
+/**
+ * The FIT decoders (Garmin's SDK and the fallback parser, fit.ts) are loaded with
+ * the first FIT file: some 20 MB a bot that is never sent one does not carry.
+ */
+let fitDecoder: Promise<typeof import('./fit.ts')> | undefined;
+
+export async function decodeRideFile(bytes: Uint8Array, fileName?: string): Promise<DecodedRide> {
   const format = sniffRideFormat(bytes) ?? formatFromFileName(fileName);
   switch (format) {
     case 'fit':
-      return decodeFit(bytes);
+      fitDecoder ??= import('./fit.ts');
+      return (await fitDecoder).decodeFit(bytes);
     case 'tcx':
       return decodeTcx(bytes);
     case 'gpx':

@@ -106,7 +106,7 @@ export class RideService {
     const existing = await this.findExisting(source, sourceActivityId, contentHash);
     if (existing) return { kind: 'duplicate', ride: existing };
 
-    const ride = decodeRideFile(bytes, fileName);
+    const ride = await decodeRideFile(bytes, fileName);
     const { profile, defaultsUsed } = await this.deps.profiles.resolved();
     const streams = rideStreams(ride);
     const m = computeRideMetrics(ride, profile, streams);

@@ -42,9 +42,9 @@ function isPng(bytes: Buffer): boolean {
 const summaryOf = (messages: Message[]) => messages.map((m) => m.caption ?? m.text ?? '').join('\n');
 
 /** The rider sentence decodeRideFile gives for these bytes (the same one the chat must show). */
-function decodeError(bytes: Uint8Array, name: string): string {
+async function decodeError(bytes: Uint8Array, name: string): Promise<string> {
   try {
-    decodeRideFile(bytes, name);
+    await decodeRideFile(bytes, name);
   } catch (error) {
     if (error instanceof InvalidInput) return error.riderMessage;
     throw error;
@@ -203,7 +203,7 @@ describe('other ride files', () => {
     const u = h.owner.sendDocument({ fileName, bytes: data, ...(caption ? { caption } : {}) });
     const answer = await h.answerTo(u);
     expect(answer).toHaveLength(1);
-    expect(answer[0]!.text).toBe(decodeError(data, fileName));
+    expect(answer[0]!.text).toBe(await decodeError(data, fileName));
     expect(answer[0]!.text).toMatch(sentence);
     expect(await workoutRows()).toEqual(before);
   });

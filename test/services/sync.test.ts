@@ -723,9 +723,9 @@ describe('SyncService: one activity at a time', () => {
 
   it('a file that is not a ride is skipped with the sentence the rider would get for it', async () => {
     const junk = new TextEncoder().encode('this is certainly not a FIT file');
-    const expected = (() => {
+    const expected = await (async () => {
       try {
-        decodeRideFile(junk, 'junk.fit');
+        await decodeRideFile(junk, 'junk.fit');
       } catch (error) {
         if (error instanceof InvalidInput) return error.riderMessage;
       }

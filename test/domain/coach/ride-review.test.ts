@@ -5,7 +5,7 @@ import { rideFeedbackSchema } from '../../../src/domain/coach/feedback.ts';
 import { classifyRide, reviewRide } from '../../../src/domain/coach/ride-review.ts';
 import type { RideKind } from '../../../src/domain/coach/ride-review.ts';
 import { resolveProfile } from '../../../src/domain/profile.ts';
-import { decodeRideFile } from '../../../src/domain/ride-file.ts';
+import { decodeFit } from '../../../src/domain/fit.ts';
 import { computeRideMetrics } from '../../../src/domain/ride.ts';
 import type { RideInput, RideMetrics } from '../../../src/domain/ride.ts';
 import type { Sample } from '../../../src/domain/samples.ts';
@@ -14,7 +14,7 @@ import { random } from '../../support/random.ts';
 const profileAt = (ftpW: number) => resolveProfile({ ftpW }).profile;
 
 function fixture(name: string): RideInput {
-  return decodeRideFile(readFileSync(new URL(`../../fixtures/fit/${name}`, import.meta.url)), name);
+  return decodeFit(readFileSync(new URL(`../../fixtures/fit/${name}`, import.meta.url)));
 }
 
 
