@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -32,10 +32,15 @@ export function createScrubber(secrets: string[]): (line: string) => string {
   return (line) => line.replace(pattern, MASK);
 }
 
+/** pino-pretty (a development nicety, some 10 MB) is loaded only when LOG_PRETTY asks for it. */
+function loadPretty(): typeof import('pino-pretty') {
+  return createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const scrub = createScrubber(options.secrets);
   const destination = options.pretty
-    ? pretty({ colorize: false, sync: true, destination: options.destination ?? 1 })
+    ? loadPretty()({ colorize: false, sync: true, destination: options.destination ?? 1 })
     : (options.destination ?? pino.destination({ dest: 1, sync: true }));
   return pino(
     {

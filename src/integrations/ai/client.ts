@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { AiFailure, toAiFailure } from './failure.ts';
@@ -48,21 +48,31 @@ const BASE_BACKOFF_MS = 1_000;
  * gets what is left of that budget.
  */
 export class AiClient {
-  private readonly openai: OpenAI;
+  /** The SDK (some 13 MB) is loaded by the first call: a bot whose coach is never asked does not carry it. */
+  private openai: Promise<OpenAI> | undefined;
+  /** The SDK's classes, once loaded: its errors are instances of them. */
+  private sdk: typeof OpenAI | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   /** Models that answered 400 to `response_format: json_schema`: asked for JSON in words only. */
   private readonly noJsonSchema = new Set<string>();
 
   constructor(private readonly options: AiClientOptions) {
-    this.openai = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl,
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-      // OpenRouter's optional app attribution: a name, nothing about the rider
-      defaultHeaders: { 'X-Title': 'Cycling Coach (self-hosted)', 'X-OpenRouter-Title': 'Cycling Coach (self-hosted)' },
-    });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private connect(): Promise<OpenAI> {
+    this.openai ??= import('openai').then(({ default: Sdk }) => {
+      this.sdk = Sdk;
+      return new Sdk({
+        apiKey: this.options.apiKey,
+        baseURL: this.options.baseUrl,
+        maxRetries: 0,
+        timeout: this.options.timeoutMs,
+        // OpenRouter's optional app attribution: a name, nothing about the rider
+        defaultHeaders: { 'X-Title': 'Cycling Coach (self-hosted)', 'X-OpenRouter-Title': 'Cycling Coach (self-hosted)' },
+      });
+    });
+    return this.openai;
   }
 
   async call<T = string>(request: AiCallRequest<T>): Promise<AiCallResult<T>> {
@@ -88,7 +98,7 @@ export class AiClient {
       const second = this.read(request, await this.send(request, repair, deadline, stats));
       return done(second.ok ? second : { ok: false, failure: new AiFailure('invalid_output', `after one repair: ${second.problem}`) });
     } catch (error) {
-      return done({ ok: false, failure: this.withoutKey(toAiFailure(error)) });
+      return done({ ok: false, failure: this.withoutKey(toAiFailure(error, this.sdk)) });
     }
   }
 
@@ -127,13 +137,14 @@ export class AiClient {
       const useSchema = request.schema !== undefined && !this.noJsonSchema.has(request.model);
       stats.attempts++;
       try {
-        const completion = await this.openai.chat.completions.create(this.body(request, messages, useSchema), { timeout: remaining });
+        const openai = await this.connect();
+        const completion = await openai.chat.completions.create(this.body(request, messages, useSchema), { timeout: remaining });
         stats.tokensIn += completion.usage?.prompt_tokens ?? 0;
         stats.tokensOut += completion.usage?.completion_tokens ?? 0;
         const choice = completion.choices?.[0];
         return { content: choice?.message?.content ?? null, finishReason: choice?.finish_reason ?? null, empty: !choice };
       } catch (error) {
-        const failure = toAiFailure(error);
+        const failure = toAiFailure(error, this.sdk);
         if (useSchema && failure.kind === 'bad_request' && /response_format|json_schema|structured/i.test(failure.message)) {
           // this model takes no JSON Schema: ask in words (the instruction is in the prompt) and read the text
           this.noJsonSchema.add(request.model);

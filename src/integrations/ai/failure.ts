@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 
 /**
  * Every way a call to the AI can end without a usable answer. The kinds are
@@ -37,14 +37,18 @@ export class AiFailure extends Error {
   }
 }
 
-/** The SDK's error (or anything thrown while calling it) as one of our kinds. */
-export function toAiFailure(error: unknown): AiFailure {
+/**
+ * The SDK's error (or anything thrown while calling it) as one of our kinds.
+ * `sdk` is the loaded SDK, whose classes the errors are; before it is loaded no
+ * error can be one of them.
+ */
+export function toAiFailure(error: unknown, sdk: typeof OpenAI | undefined): AiFailure {
   if (error instanceof AiFailure) return error;
-  if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof OpenAI.APIUserAbortError) {
+  if (sdk && (error instanceof sdk.APIConnectionTimeoutError || error instanceof sdk.APIUserAbortError)) {
     return new AiFailure('timeout', error.message);
   }
-  if (error instanceof OpenAI.APIConnectionError) return new AiFailure('network', describeCause(error));
-  if (error instanceof OpenAI.APIError) {
+  if (sdk && error instanceof sdk.APIConnectionError) return new AiFailure('network', describeCause(error));
+  if (sdk && error instanceof sdk.APIError) {
     const status = error.status ?? 0;
     const detail = error.message.slice(0, 500);
     if (status === 401) return new AiFailure('unauthorized', detail);
