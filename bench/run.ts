@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildDist } from '../scripts/build.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const loader = pathToFileURL(fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
@@ -14,6 +15,8 @@ const files = readdirSync(here)
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
   .sort();
 
+// the benchmarks that start the bot run the compiled dist/main.js, as `npm start` does
+await buildDist();
 let failed = 0;
 for (const file of files) {
   console.log(`\n## ${file.replace('.bench.ts', '')}\n`);

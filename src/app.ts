@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { GrammyError, webhookCallback, type Bot } from 'grammy';
 import packageJson from '../package.json' with { type: 'json' };
+// grammY does not export its package.json: read by path, so the build inlines the version it bundles
+import grammyPackage from '../node_modules/grammy/package.json' with { type: 'json' };
 import { createApiMonitor, type TelegramReachability } from './bot/api-monitor.ts';
 import type { BotContext } from './bot/context.ts';
 import { analysisSender } from './bot/features/analyses.ts';
@@ -54,17 +54,6 @@ export interface App {
 
 /** A failure at start-up that the rider can fix; main prints `message` alone. */
 export class StartupError extends Error {}
-
-/** grammY does not export its package.json; read it next to its entry point. */
-function installedVersion(pkg: string): string {
-  try {
-    const entry = createRequire(import.meta.url).resolve(pkg);
-    const manifest = path.join(entry.slice(0, entry.lastIndexOf(`node_modules${path.sep}${pkg}`)), 'node_modules', pkg, 'package.json');
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Composition root: config -> logger -> database -> services -> bot -> http. */
 export interface StartOptions {
@@ -129,7 +118,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     chatId === undefined
       ? undefined
       : new SyncDesk({ api: () => bot.api, chatId, sync, rides, profiles, wakeAnalyses: () => worker?.wake(), logger });
-  const status = new StatusService({ config, database, ai, sync, versions: { app: packageJson.version, grammy: installedVersion('grammy') }, startedAt });
+  const status = new StatusService({ config, database, ai, sync, versions: { app: packageJson.version, grammy: grammyPackage.version }, startedAt });
   const health = new HealthService({ config, database, telegram: monitor.state, sources, sync });
   const bot = createBot({
     config, logger, updates, status, profiles, questions, routes, rides, prompts, chat, goals, rules, plans, planner, analyses,

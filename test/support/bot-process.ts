@@ -1,14 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import packageJson from '../../package.json' with { type: 'json' };
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tsxLoader = pathToFileURL(`${repoRoot}node_modules/tsx/dist/loader.mjs`).href;
-const mainScript = `${repoRoot}src/main.ts`;
+/** `npm start` without npm: "node <flags> dist/main.js", with the script made absolute. */
+export const START_ARGS = packageJson.scripts.start
+  .split(' ')
+  .slice(1)
+  .map((arg) => (arg.startsWith('-') ? arg : `${repoRoot}${arg}`));
 
 /**
- * The bot as production runs it (src/main.ts in its own process), started from
- * an empty working folder so no developer's .env leaks in. Tests read its output
- * and can kill it with any signal.
+ * The bot as production runs it (the start command: compiled dist/main.js under
+ * plain node; the test run builds it first, see test/support/build.ts), started
+ * from an empty working folder so no developer's .env leaks in. Tests read its
+ * output and can kill it with any signal.
  */
 export class BotProcess {
   stdout = '';
@@ -18,7 +23,7 @@ export class BotProcess {
   private listeners: (() => void)[] = [];
 
   constructor(env: Record<string, string>, cwd: string) {
-    this.child = spawn(process.execPath, ['--import', tsxLoader, mainScript], {
+    this.child = spawn(process.execPath, START_ARGS, {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
