@@ -11,7 +11,7 @@ COPY src ./src
 RUN npm run build
 
 # Run-time dependencies only, without what Node never loads (type declarations,
-# TypeScript sources, source maps, READMEs): 144 MB -> 88 MB. No compiler needed:
+# TypeScript sources, source maps, READMEs): 116 MB -> 77 MB. No compiler needed:
 # every native package we use ships its binary inside the npm package.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
