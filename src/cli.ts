@@ -4,6 +4,7 @@
  * coach plan [--json] [--version N]            the plan in force (or version N), from the bot's database
  * coach plan check PLAN.json --rules RULES.json [--json]   exit 0 when the plan keeps the rules, 1 when not
  * coach rules [--json]                          the rules in force
+ * coach doctor                                  checks the setup (config, database, Telegram, AI, sources); exit 1 when a part fails
  * The same domain code the bot uses, from a terminal. JSON field names are
  * snake_case with units (a contract scripts rely on). A bad file: exit 2, one line.
  */
@@ -39,6 +40,7 @@ const USAGE = [
   '       coach plan check PLAN.json --rules RULES.json [--json]',
   '       coach rules [--json]',
   '       coach rides [--json] [--since YYYY-MM-DD]',
+  '       coach doctor',
 ].join('\n');
 
 const round = (x: number | null | undefined, digits = 0): number | null =>
@@ -150,6 +152,8 @@ export async function runCli(
     return 64;
   }
   const [command, file] = parsed.positionals;
+  // loaded only for this command: its checks reach for canvas, the sources and the network
+  if (command === 'doctor' && file === undefined) return (await import('./doctor.ts')).runDoctor(env, out);
   if (command === 'plan' && file === 'check') return checkCommand(parsed.positionals[2], parsed.values.rules, Boolean(parsed.values.json), out, err);
   if ((command === 'plan' || command === 'rules') && file === undefined) {
     const version = parsed.values.version === undefined ? undefined : Number(parsed.values.version);

@@ -92,6 +92,7 @@ export class FakeAi {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === `${BASE_PATH}/key`) return this.keyInfo(req, res, path);
     if (req.method !== 'POST' || path !== `${BASE_PATH}/chat/completions`) {
       req.resume();
       return sendError(res, 404, `Not Found: ${req.method} ${path}`);
@@ -125,6 +126,14 @@ export class FakeAi {
       reply = reply.then;
     }
     this.answer(req, res, body, reply);
+  }
+
+  /** OpenRouter's GET /key: what the key may spend, or 401 for a wrong key. Free: it leaves the reply queue alone. */
+  private keyInfo(req: IncomingMessage, res: ServerResponse, path: string): void {
+    req.resume();
+    this.requests.push({ method: 'GET', path, headers: { ...req.headers }, body: '', at: Date.now() });
+    if (req.headers.authorization !== `Bearer ${this.apiKey}`) return sendError(res, 401, STATUS_MESSAGES[401]!);
+    sendJson(res, 200, { data: { label: 'Cycling coach', limit: null, limit_remaining: null, limit_reset: null, usage: 0, is_free_tier: false, is_management_key: false } });
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, body: any, reply: Exclude<FakeAiReply, { kind: 'slow' }>): void {

@@ -335,6 +335,8 @@ export class TelegramDouble {
 
   private readonly methods: Record<string, (p: Record<string, any>, files: Record<string, UploadedFile>, ctx: { call: ApiCall; signal: AbortSignal }) => unknown> = {
     getme: () => this.botInfo,
+    // A ChatFullInfo; like Telegram, only for a chat the user opened ("chat not found" otherwise).
+    getchat: (p) => ({ ...clone(this.chatOf(p).chat), accent_color_id: 0, max_reaction_count: 11 }),
     logout: () => true,
     close: () => true,
     getupdates: (p, _files, ctx) => this.getUpdates(p, ctx.call, ctx.signal),
