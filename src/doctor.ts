@@ -17,6 +17,7 @@ import { withDeadline } from './deadline.ts';
 import { SourceError } from './integrations/activity-source.ts';
 import { sourceCatalog, type SourceCatalog } from './integrations/sources.ts';
 import { createLogger, createScrubber } from './logger.ts';
+import { networkReason } from './network.ts';
 import { MIGRATIONS_DIR } from './paths.ts';
 
 /** ok and warn pass, off is a part not configured, skip a check that depends on one that failed. */
@@ -430,10 +431,7 @@ async function fetchJson(url: string, init: RequestInit = {}): Promise<{ status:
     }
     return { status: response.status, body };
   } catch (error) {
-    // Node's fetch says only "fetch failed"; the reason is the cause's code
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${NETWORK_TIMEOUT_MS / 1000} s` : typeof cause?.code === 'string' ? cause.code : messageOf(error);
-    throw new Unreachable(reason);
+    throw new Unreachable((error as Error).name === 'TimeoutError' ? `no answer within ${NETWORK_TIMEOUT_MS / 1000} s` : networkReason(error));
   }
 }
 

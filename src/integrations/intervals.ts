@@ -29,6 +29,7 @@ import { z } from 'zod';
 import { sniffRideFormat } from '../domain/ride-file.ts';
 import { isTimeZone } from '../domain/time-zone.ts';
 import type { Logger } from '../logger.ts';
+import { networkReason } from '../network.ts';
 import {
   SourceError,
   withTimeout,
@@ -288,12 +289,4 @@ function utcDay(ms: number): string {
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
-}
-
-/** Node's fetch says only "fetch failed"; the reason is the cause's code (ECONNREFUSED, ENOTFOUND…). */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }
