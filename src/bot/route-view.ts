@@ -28,6 +28,17 @@ function gearSentence(section: RouteSection): Html | undefined {
   return html`beyond your gears — walk or change the cassette (${advice.easiest.chainring}x${advice.easiest.cog} gives only ${Math.round(advice.cadenceRpm)} rpm)`;
 }
 
+const CATEGORY_ORDER = ['HC', 'Cat 1', 'Cat 2', 'Cat 3', 'Cat 4', 'uncat.'];
+
+/** "Cat 2, 4× Cat 3, 105× uncat.": hardest first, one entry per category, so a hilly 200 km stays within a caption. */
+function climbCounts(climbs: RouteSection[]): string {
+  const counts = new Map<string, number>();
+  for (const climb of climbs) counts.set(categoryLabel(climb), (counts.get(categoryLabel(climb)) ?? 0) + 1);
+  return CATEGORY_ORDER.filter((label) => counts.has(label))
+    .map((label) => (counts.get(label) === 1 ? label : `${counts.get(label)}× ${label}`))
+    .join(', ');
+}
+
 export function routeCaption(stored: StoredRoute, note?: string): { caption: Html; includesAssumptions: boolean } {
   const { route, analysis } = stored;
   const climbs = climbsOf(analysis);
@@ -44,7 +55,7 @@ export function routeCaption(stored: StoredRoute, note?: string): { caption: Htm
     lines.push(
       climbs.length === 0
         ? html`No categorised climbs.`
-        : html`Climbs: ${climbs.length} (${climbs.map(categoryLabel).join(', ')})`,
+        : html`Climbs: ${climbs.length} (${climbCounts(climbs)})`,
     );
     if (hardest) {
       const gear = gearSentence(hardest);

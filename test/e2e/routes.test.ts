@@ -37,7 +37,7 @@ describe('a GPX route dropped in the chat', () => {
     expect(caption).toMatch(/route 1/);
     expect(caption).toMatch(/14\.\d km · ↑ \d+ m · ↓ \d+ m/);
     expect(caption).toMatch(/Estimated time: \d+ (h|min)/);
-    expect(caption).toMatch(/Climbs: \d+ \((Cat \d|HC)/);
+    expect(caption).toMatch(/Climbs: \d+ \((\d+× )?(Cat \d|HC)/);
     expect(caption).toMatch(/lowest gear you need: \d+x\d+|beyond your gears/);
     expect(caption).toContain('Assumed:');
     expect(photo.reply_markup?.inline_keyboard[0]?.[0]).toMatchObject({ callback_data: 'rt:d:1' });
