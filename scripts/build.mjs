@@ -43,8 +43,9 @@ export const buildOptions = {
 };
 
 /**
- * Writes dist/ over the previous build, then removes files the new one does not
- * have; a bot already running from dist/ never finds its entry missing.
+ * Writes dist/ over the previous build, then removes the files the new one does
+ * not have. A bot running from dist/ must be restarted after a build (as after
+ * `npm ci`, which replaces node_modules): a chunk it has yet to load may be gone.
  */
 export async function buildDist() {
   const result = await build({ ...buildOptions, metafile: true });

@@ -116,7 +116,13 @@ async function createPglite(dir: string): Promise<PGlite> {
   const fresh = !(await exists(path.join(dir, 'PG_VERSION')));
   if (fresh) await writeFile(unfinished, '');
   const client = await PGlite.create({ fs: new DiskFS(dir), startParams: PGLITE_PARAMS, initDbStartParams: MEMORY_PARAMS });
-  if (fresh) await rm(unfinished, { force: true });
+  if (fresh) {
+    await rm(unfinished, { force: true });
+    // initdb's throw-away instance (~250 MB of WASM memory) is garbage now, but V8 keeps it until
+    // allocation pressure an idle bot never makes: collect it now where the start command allows
+    // (--expose-gc). Measured: idle RSS after a first start ~500 MB -> ~240 MB.
+    (globalThis as { gc?: () => void }).gc?.();
+  }
   return client;
 }
 
