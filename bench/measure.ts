@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 // Timing helpers shared by the step tables (plans, analyses): medians and worst of RUNS runs after a warm-up.
 export const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -18,4 +20,18 @@ export function printSteps(rows: [string, number[]][]): void {
   console.log('| step | median | worst |\n|---|---|---|');
   for (const [label, xs] of rows) console.log(`| ${label} | ${ms(median(xs))} | ${ms(worst(xs))} |`);
   console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+}
+
+/** A process's memory from /proc/<pid>/status, in MB: resident now, its peak, and resident anonymous / file-backed. */
+export interface ProcessMemory {
+  rssMb: number;
+  hwmMb: number;
+  anonMb: number;
+  fileMb: number;
+}
+
+export function processMemory(pid: number): ProcessMemory {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN) / 1024;
+  return { rssMb: mb('VmRSS'), hwmMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') };
 }

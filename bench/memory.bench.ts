@@ -18,7 +18,6 @@
  * BENCH_FILES (default 50), BENCH_DATABASES (default "pglite,postgres"),
  * BENCH_TRACE=1 prints every file and RSS sample to stderr.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import { createTestStorage } from '../test/support/database.ts';
 import { syntheticRideFit } from '../test/support/fit-writer.ts';
 import { random } from '../test/support/random.ts';
 import { TelegramDouble, type ApiCall } from '../test/support/telegram.ts';
+import { processMemory as status, type ProcessMemory as Status } from './measure.ts';
 import { generateGpx } from './synthetic-gpx.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 50);
@@ -68,13 +68,6 @@ function makeUpload(i: number, rides: number): Upload {
 }
 
 // ---- memory ------------------------------------------------------------------------------------
-
-interface Status {
-  rssMb: number;
-  hwmMb: number;
-  anonMb: number;
-  fileMb: number;
-}
 
 /** process.memoryUsage() inside the bot, in MB. */
 interface Usage {
@@ -121,12 +114,6 @@ async function probe(bot: BotProcess): Promise<Probe | undefined> {
     return { heapUsed: mb(u.heapUsed), heapTotal: mb(u.heapTotal), external: mb(u.external), arrayBuffers: mb(u.arrayBuffers) };
   };
   return { before: toMb(raw.before), after: toMb(raw.after), afterGc: status(bot.pid!) };
-}
-
-function status(pid: number): Status {
-  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN) / 1024;
-  return { rssMb: mb('VmRSS'), hwmMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -19,15 +19,12 @@ import { fileURLToPath } from 'node:url';
 import packageJson from '../package.json' with { type: 'json' };
 import { createTestStorage } from '../test/support/database.ts';
 import { TelegramDouble } from '../test/support/telegram.ts';
-import { median } from './measure.ts';
+import { median, processMemory } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IDLE_MS = 5_000;
 const root = fileURLToPath(new URL('../', import.meta.url));
 const TARGET = { postgresIdleMb: 90, pgliteRestartIdleMb: 320, restartVsBare: 2 };
-
-const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 /** The node process npm started (npm -> sh -> node): the descendant whose command line runs `script`. */
 function botPid(npmPid: number, script: string): number | undefined {
@@ -78,7 +75,8 @@ interface Sample {
 async function sample(tg: TelegramDouble, folder: string, command: string, env: Record<string, string>): Promise<Sample> {
   const launch = await npmStart(tg, folder, command, env);
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-  const result = { ms: launch.ms, idleMb: statusMb(launch.pid, 'VmRSS'), peakMb: statusMb(launch.pid, 'VmHWM') };
+  const memory = processMemory(launch.pid);
+  const result = { ms: launch.ms, idleMb: memory.rssMb, peakMb: memory.hwmMb };
   await stop(launch);
   return result;
 }
