@@ -16,7 +16,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import packageJson from '../package.json' with { type: 'json' };
+import { START_ARGS } from '../test/support/bot-process.ts';
 import { createTestStorage } from '../test/support/database.ts';
 import { TelegramDouble } from '../test/support/telegram.ts';
 import { median, processMemory } from './measure.ts';
@@ -81,7 +81,7 @@ async function sample(tg: TelegramDouble, folder: string, command: string, env: 
   return result;
 }
 
-const start = packageJson.scripts.start.replace(/(\S+\.js)$/, `${root}$1`);
+const start = ['node', ...START_ARGS].join(' '); // the start script with absolute paths
 const bare = `node ${root}bench/bare-bot.mjs`;
 
 async function measure(kind: 'bare' | 'postgres' | 'pglite'): Promise<{ first: Sample; restart: Sample }> {

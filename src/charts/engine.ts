@@ -23,7 +23,6 @@ import {
 import type { ChartConfiguration, ChartType, Plugin } from 'chart.js';
 import { COLORS, FONT_SIZE } from './render.ts';
 
-
 Chart.register(
   BarController,
   BarElement,
@@ -145,4 +144,3 @@ export async function draw<T extends ChartType>(
     chart.destroy();
   }
 }
-
